@@ -1,0 +1,33 @@
+# Everything a fresh Debian/Ubuntu machine needs is set up by these targets:
+# a .venv with the package and its dev tools, then a Chromium.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test demo site lab release bench clean
+
+setup: $(STAMP)
+	@$(PY) -m autograder browser --ensure
+
+# Re-install only when the dependency list changes, so a second run is instant.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+test: setup
+	$(PY) -m pytest
+
+demo: setup
+	$(PY) -m autograder demo
+
+site: setup
+	$(PY) -m autograder site
+
+bench: setup
+	$(PY) benchmarks/bench_site.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

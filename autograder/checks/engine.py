@@ -1,0 +1,125 @@
+"""One warm Chromium and one simulated site per process, driven from a private
+event loop thread.
+
+Playwright's sync API refuses to run inside a running asyncio loop (any Jupyter
+kernel, nbclient), so everything browser-side is async and runs on this loop;
+sync callers use ``run`` (bounded by a timeout), async callers ``run_async``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import threading
+from typing import Awaitable, Callable, TypeVar
+
+from playwright.async_api import Browser, Playwright, async_playwright
+
+from ..browser import LAUNCH_ARGS, find_chromium
+from ..errors import AutograderError
+from ..site import SimulatedSite
+
+T = TypeVar("T")
+LAUNCH_TIMEOUT_S = 30.0
+
+
+class CheckTimeout(AutograderError):
+    """The whole run took longer than allowed."""
+
+
+class BrowserEngine:
+    """Owns the loop thread, the Playwright driver, the browser and the site."""
+
+    _shared: "BrowserEngine | None" = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="identify-lab-browser", daemon=True)
+        self._thread.start()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._launch_lock: asyncio.Lock | None = None
+        self.site: SimulatedSite | None = None
+
+    @classmethod
+    def shared(cls) -> "BrowserEngine":
+        """The process-wide engine, created on first use and closed at exit."""
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared._loop.is_closed():
+                cls._shared = cls()
+                atexit.register(cls._shared.close)
+            return cls._shared
+
+    # -- running work on the engine's loop
+    def run(self, make: Callable[[], Awaitable[T]], *, timeout_s: float) -> T:
+        """Run ``make()`` on the engine loop from any thread, waiting at most ``timeout_s``."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("BrowserEngine.run called from its own loop; await run_async instead")
+        future = asyncio.run_coroutine_threadsafe(self._bounded(make, timeout_s), self._loop)
+        try:
+            return future.result(timeout_s + 5)
+        except concurrent.futures.TimeoutError as err:
+            future.cancel()
+            raise CheckTimeout(f"the checks did not finish within {timeout_s:.0f} s") from err
+
+    async def run_async(self, make: Callable[[], Awaitable[T]], *, timeout_s: float) -> T:
+        """Await ``make()`` from another event loop (e.g. a Jupyter kernel's)."""
+        future = asyncio.run_coroutine_threadsafe(self._bounded(make, timeout_s), self._loop)
+        return await asyncio.wrap_future(future)
+
+    async def _bounded(self, make: Callable[[], Awaitable[T]], timeout_s: float) -> T:
+        try:
+            return await asyncio.wait_for(make(), timeout_s)
+        except asyncio.TimeoutError as err:
+            raise CheckTimeout(f"the checks did not finish within {timeout_s:.0f} s") from err
+
+    # -- resources, created lazily and kept warm
+    def ensure_site(self) -> SimulatedSite:
+        if self.site is None:
+            self.site = SimulatedSite().start()
+        return self.site
+
+    async def browser(self) -> Browser:
+        if self._launch_lock is None:
+            self._launch_lock = asyncio.Lock()
+        async with self._launch_lock:
+            if self._browser is None or not self._browser.is_connected():
+                site = self.ensure_site()
+                if self._playwright is None:
+                    self._playwright = await async_playwright().start()
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=find_chromium(), args=[*LAUNCH_ARGS, *site.browser_args],
+                    timeout=LAUNCH_TIMEOUT_S * 1000,
+                )
+            return self._browser
+
+    async def _close_async(self) -> None:
+        if self._browser is not None:
+            try:
+                await asyncio.wait_for(self._browser.close(), 10)
+            except Exception:  # a crashed browser is closed enough
+                pass
+        if self._playwright is not None:
+            try:
+                await asyncio.wait_for(self._playwright.stop(), 10)
+            except Exception:
+                pass
+        self._browser = self._playwright = None
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        if self._loop.is_running():
+            try:
+                asyncio.run_coroutine_threadsafe(self._close_async(), self._loop).result(20)
+            except Exception:
+                pass
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        if self.site is not None:
+            self.site.stop()
+            self.site = None
+        if not self._loop.is_running():
+            self._loop.close()

@@ -1,0 +1,136 @@
+"""``run_checks``: judge a snippet with the checklist, in the warm browser.
+
+Scenarios run concurrently, each in its own browser contexts and its own run
+tag on the shared simulated site; every wait is bounded, so the run always
+finishes, whatever the snippet does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.async_api import Error as PlaywrightError
+
+from ..snippet import MAX_SNIPPET_BYTES
+from ..errors import UnusableInput
+from .catalog import CheckSpec, select
+from .engine import BrowserEngine
+from .report import CheckResult, Report
+from .scenario import ScenarioContext, Verdict
+from .scenarios import SCENARIOS
+from .visitor import StepFailed, Timeouts
+
+DEFAULT_TIMEOUT_S = 20.0
+
+
+def _validate(snippet: str) -> None:
+    if not isinstance(snippet, str):
+        raise UnusableInput(f"the snippet must be text (JavaScript), not {type(snippet).__name__}")
+    if len(snippet.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
+        raise UnusableInput(f"the snippet is over {MAX_SNIPPET_BYTES // 1024} KiB; a few lines are enough")
+
+
+async def _run_scenario(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, snippet: str, seed: int,
+                        shots_dir: Path, budget_s: float, timeouts: Timeouts) -> tuple[ScenarioContext, float]:
+    started = time.perf_counter()
+    browser = await engine.browser()
+    sc = ScenarioContext(name=name, browser=browser, site=engine.ensure_site(), snippet=snippet, seed=seed,
+                         selected={c.id for c in checks}, shots_dir=shots_dir, timeouts=timeouts)
+    abort = None
+    try:
+        await asyncio.wait_for(SCENARIOS[name](sc), budget_s)
+    except StepFailed as err:
+        abort = str(err)
+    except asyncio.TimeoutError:
+        abort = f"your code kept the browser busy: these checks did not finish within {budget_s:g} s"
+    except PlaywrightError as err:
+        abort = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}"
+    if abort is not None:
+        shot = None
+        if sc.visitors:
+            shot = await sc.visitors[-1].screenshot(shots_dir / f"{name}-stopped.png")
+        for check in sc.open_checks():
+            sc.verdicts[check] = Verdict(False, abort, shot, len(sc.timeline) - 1 if sc.timeline else None)
+    for check in sc.open_checks():  # a scenario must judge every check it owns
+        sc.verdicts[check] = Verdict(False, f"internal error: scenario {name} did not judge {check}")
+    try:
+        await asyncio.wait_for(sc.close(), 10)
+    except (asyncio.TimeoutError, PlaywrightError):
+        pass
+    return sc, time.perf_counter() - started
+
+
+def _evidence(sc: ScenarioContext, verdict: Verdict) -> dict:
+    requests = [{k: r[k] for k in ("kind", "person", "name", "props")} for r in sc.requests()[:200]]
+    return {
+        "scenario": sc.name,
+        "timeline": [step.to_json() for step in sc.timeline],
+        "failed_step": verdict.step,
+        "tracker_requests": requests,
+        "people": [sorted(p.ids) for p in sc.people()],
+        "page_errors": [e for v in sc.visitors for e in v.page_errors][:50],
+        "cookie_writes": [w for v in sc.visitors for w in v.cookie_writes],
+        "screenshot": verdict.screenshot,
+    }
+
+
+async def run_checks_async(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                           screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None) -> Report:
+    """Judge ``snippet`` from inside a running event loop (e.g. a Jupyter kernel)."""
+    _validate(snippet)
+    checks = select(only)
+    engine = engine or BrowserEngine.shared()
+    return await engine.run_async(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir),
+                                  timeout_s=timeout_s + 10)
+
+
+def run_checks(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+               screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None) -> Report:
+    """Judge ``snippet`` with the checklist and return a ``Report``.
+
+    Safe to call from plain Python and from code running under an asyncio loop
+    (Jupyter, nbclient): the browser work runs on the engine's own loop thread.
+    """
+    _validate(snippet)
+    checks = select(only)
+    engine = engine or BrowserEngine.shared()
+    return engine.run(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir),
+                      timeout_s=timeout_s + 10)
+
+
+async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine, seed: int | None, timeout_s: float,
+                   screenshots_dir: str | Path | None) -> Report:
+    started = time.perf_counter()
+    seed = random.randrange(1, 10**6) if seed is None else int(seed)
+    shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
+    shots_dir.mkdir(parents=True, exist_ok=True)
+    await engine.browser()  # launch once, before the scenarios race for it
+    by_scenario: dict[str, list[CheckSpec]] = {}
+    for check in checks:
+        for scenario in check.scenarios:
+            by_scenario.setdefault(scenario, []).append(check)
+    # Leave time to close contexts and collect evidence inside the overall budget.
+    budget_s = max(1.0, timeout_s - (time.perf_counter() - started) - 2.0)
+    outcomes = await asyncio.gather(*(
+        _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                      budget_s=budget_s, timeouts=Timeouts())
+        for name, owned in by_scenario.items()
+    ))
+    contexts = {sc.name: sc for sc, _ in outcomes}
+    results = [_merge(check, [contexts[name] for name in check.scenarios]) for check in checks]
+    return Report(checks=results, seed=seed, duration_s=time.perf_counter() - started,
+                  scenario_times_s={sc.name: elapsed for sc, elapsed in outcomes})
+
+
+def _merge(check: CheckSpec, owners: list[ScenarioContext]) -> CheckResult:
+    """A check passes when every scenario that judges it passed it; the first failure tells why."""
+    decided_by = next((sc for sc in owners if not sc.verdicts[check.id].passed), owners[0])
+    verdict = decided_by.verdicts[check.id]
+    return CheckResult(id=check.id, title=check.title, passed=verdict.passed,
+                       points=check.points if verdict.passed else 0, max_points=check.points,
+                       message="" if verdict.passed else verdict.message, bonus=check.bonus,
+                       evidence=_evidence(decided_by, verdict))
