@@ -26,6 +26,12 @@ demo: setup
 site: setup
 	$(PY) -m autograder site
 
+release: setup
+	$(PY) -m autograder release
+
+lab: setup
+	$(PY) -m autograder lab
+
 bench: setup
 	$(PY) benchmarks/bench_site.py
 

@@ -1,0 +1,127 @@
+"""The command line: a thin layer that reads options, calls the package, prints,
+and turns AutograderError into one line and an exit code.
+
+Exit codes: 0 ran (whatever the score), 1 failures in a batch, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .errors import AutograderError
+
+
+def _cmd_site(args) -> int:
+    from .site import SimulatedSite
+    from .snippet import load_snippet
+
+    snippet = load_snippet(args.snippet) if args.snippet else ""
+    with SimulatedSite(snippet, port=args.port, bind=args.bind) as site:
+        local = site.local_url
+        print(f"The Acme shop is running (Ctrl-C to stop). Open it in your browser:\n"
+              f"  shop     {local}/\n"
+              f"  blog     {local}/blog/\n"
+              f"  people   {local}/trk/   (what the tracker saw; refreshes every 5 s)\n"
+              f"  API      {local}/trk/api/people  {local}/trk/api/requests\n"
+              f"Demo log-in: alice.martin@example.com / identify-me. "
+              f"Watch the km_* cookies in your browser's developer tools (Application > Cookies).",
+              flush=True)
+        if args.snippet:
+            print(f"Your snippet from {args.snippet} runs on every page.", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nStopped.")
+    return 0
+
+
+def _cmd_browser(args) -> int:
+    from .browser import ensure_chromium, find_chromium
+
+    path = ensure_chromium() if args.ensure else find_chromium()
+    print(path)
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .checks import format_text, run_checks
+    from .snippet import load_snippet
+
+    snippet = load_snippet(args.path)
+    report = run_checks(snippet, only=args.only, seed=args.seed, timeout_s=args.timeout_s,
+                        screenshots_dir=args.screenshots)
+    print(report.to_json_text() if args.json else format_text(report))
+    return 0
+
+
+def _cmd_release(args) -> int:
+    from .notebook.course import release_course
+
+    path = release_course(course_dir=args.course)
+    print(f"Learner version released to {path}")
+    return 0
+
+
+def _cmd_lab(args) -> int:
+    from .notebook.course import open_lab
+
+    return open_lab(course_dir=args.course, port=args.port)
+
+
+def _cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(out_dir=args.out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Identify Lab: the shop, the checks, the grader.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    site = sub.add_parser("site", help="run the simulated shop, blog and tracker")
+    site.add_argument("--port", type=int, default=8800, help="port to listen on (0: any free port; default 8800)")
+    site.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    site.add_argument("--snippet", metavar="FILE.js", help="your identify snippet, put on every page")
+    site.set_defaults(run=_cmd_site)
+
+    browser = sub.add_parser("browser", help="print the Chromium the checks use")
+    browser.add_argument("--ensure", action="store_true", help="install one if none is found")
+    browser.set_defaults(run=_cmd_browser)
+
+    check = sub.add_parser("check", help="judge an identify snippet (.js) or a learner notebook (.ipynb)")
+    check.add_argument("path", help="a .js snippet or an .ipynb notebook with the identify_snippet cell")
+    check.add_argument("--json", action="store_true", help="print the JSON report (evidence included)")
+    check.add_argument("--seed", type=int, help="repeat a run exactly (default: random, reported)")
+    check.add_argument("--only", help="comma-separated check ids")
+    check.add_argument("--timeout-s", type=float, default=20.0, help="bound for the whole checklist (default 20)")
+    check.add_argument("--screenshots", metavar="DIR", help="where to save screenshots of failing steps")
+    check.set_defaults(run=_cmd_check)
+
+    release = sub.add_parser("release", help="build the learner version of the course (nbgrader generate_assignment)")
+    release.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
+    release.set_defaults(run=_cmd_release)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the learner version")
+    lab.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
+    lab.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default 8888)")
+    lab.set_defaults(run=_cmd_lab)
+
+    demo = sub.add_parser("demo", help="the main job: see README")
+    demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")
+    demo.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except AutograderError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
