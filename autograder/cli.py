@@ -48,8 +48,10 @@ def _cmd_browser(args) -> int:
 
 def _cmd_check(args) -> int:
     from .checks import format_text, run_checks
+    from .checks.catalog import select
     from .snippet import load_snippet
 
+    select(args.only)  # a typo in --only is reported before any work starts
     snippet = load_snippet(args.path)
     report = run_checks(snippet, only=args.only, seed=args.seed, timeout_s=args.timeout_s,
                         screenshots_dir=args.screenshots)

@@ -56,6 +56,7 @@ class AccountStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; no fsync per beacon
         self._db.executescript(
             "CREATE TABLE IF NOT EXISTS customer (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
             " email TEXT NOT NULL, email_key TEXT NOT NULL, plan TEXT NOT NULL,"

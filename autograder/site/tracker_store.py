@@ -97,6 +97,7 @@ class TrackerStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; no fsync per beacon
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS tracked (seq INTEGER PRIMARY KEY AUTOINCREMENT, run TEXT NOT NULL,"
             " kind TEXT NOT NULL, person TEXT NOT NULL, name TEXT, props TEXT NOT NULL, t INTEGER NOT NULL,"
