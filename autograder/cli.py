@@ -73,6 +73,58 @@ def _cmd_lab(args) -> int:
     return open_lab(course_dir=args.course, port=args.port)
 
 
+def _cmd_grade(args) -> int:
+    import os
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .grading.batch import grade_batch
+    from .grading.outputs import write_outputs
+    from .notebook_paths import ASSIGNMENT, default_course_dir
+
+    console = Console(stderr=True)
+    workers = args.workers or os.cpu_count() or 1
+    with Progress(TextColumn("[bold]grading[/]"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console,
+                  transient=False) as bar:
+        task = bar.add_task("grade", total=None, status="starting workers…")
+
+        def on_progress(progress, learner):
+            bar.update(task, total=progress.total, completed=progress.done,
+                       status=f"failed {progress.failed} · {progress.rate_per_s:.2f}/s" + (
+                           f" · last {learner}" if learner else ""))
+
+        batch = grade_batch(args.submissions, course_dir=args.course or default_course_dir(),
+                            assignment=args.assignment or ASSIGNMENT, out_dir=args.out, workers=workers,
+                            timeout_s=args.timeout_s, force=args.force, on_progress=on_progress)
+    outputs = write_outputs(batch, args.out, workers=workers)
+    print_summary(outputs, batch)
+    return 1 if batch.failed else 0
+
+
+def print_summary(outputs, batch) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(outputs.summaries)} submissions · {len(batch.graded_now)} graded now · "
+                        f"{len(batch.resumed)} unchanged since the last run")
+    for column in ("learner", "score", "bonus", "failed checks", "note"):
+        table.add_column(column, overflow="fold")
+    for s in outputs.summaries:
+        table.add_row(s.learner, f"{s.score:g}/{s.max_score:g}", f"{s.bonus:g}/{s.bonus_max:g}",
+                      ", ".join(s.failed_checks) or "-", s.reason or "; ".join(s.flags))
+    console = Console()
+    console.print(table)
+    for notice in batch.intake.notices:
+        console.print(f"note: {notice}", markup=False)
+    if batch.failed:
+        console.print(f"{len(batch.failed)} could not be graded: " + ", ".join(
+            f"{name} ({why})" for name, why in batch.failed.items()), markup=False)
+    console.print(f"grades: {outputs.grades_csv}\nreport: {outputs.report_html}\n"
+                  f"feedback: {outputs.feedback_dir}/<learner>.html", markup=False)
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -110,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
     lab.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default 8888)")
     lab.set_defaults(run=_cmd_lab)
+
+    grade = sub.add_parser("grade", help="grade a batch of submissions with nbgrader, in parallel")
+    grade.add_argument("submissions", help="a folder of notebooks, an nbgrader submitted/ folder, or an LMS .zip")
+    grade.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
+    grade.add_argument("--assignment", help="the assignment (default: step07-identifying-customers)")
+    grade.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    grade.add_argument("--timeout-s", type=float, default=120.0, help="bound per notebook (default 120)")
+    grade.add_argument("--out", default="grading-out", help="where grades, feedback and report go")
+    grade.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
+    grade.set_defaults(run=_cmd_grade)
 
     demo = sub.add_parser("demo", help="the main job: see README")
     demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")

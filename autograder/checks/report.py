@@ -59,6 +59,14 @@ class Report:
     def to_json_text(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Report":
+        checks = [CheckResult(id=c["id"], title=c["title"], passed=c["passed"], points=c["points"],
+                              max_points=c["max_points"], message=c["message"], bonus=c.get("bonus", False),
+                              evidence=c.get("evidence", {})) for c in data["checks"]]
+        return cls(checks=checks, seed=data.get("seed", 0), duration_s=data.get("duration_s", 0.0),
+                   scenario_times_s=data.get("scenario_times_s", {}))
+
 
 def format_text(report: Report) -> str:
     """A checklist a learner reads: marks, points, and a hint for each failure."""

@@ -1,0 +1,140 @@
+"""Grading a whole batch: intake, parallel workers, the gradebook, resume.
+
+The coordinator hands submissions to N worker processes (each with a warm
+browser and a private gradebook), writes every result to the course gradebook
+and to the ledger the moment it arrives, and never lets one submission stop
+the batch: a crash, a hang or a broken file becomes a reason, not an abort.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import AutograderError, UnusableInput
+from .gradebook import prepare_assignment, write_result
+from .intake import Intake, collect
+from .ledger import Ledger, fingerprint
+from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job
+
+# The seeds the course's check cells use (visible, hidden): the trusted reports are made for these.
+DEFAULT_SEEDS = (7, 1913)
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0  # already graded, unchanged
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def rate_per_s(self) -> float:
+        elapsed = time.perf_counter() - self.started
+        return (self.done - self.skipped) / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass
+class BatchResult:
+    results: dict[str, dict]  # learner -> GradeResult JSON
+    intake: Intake
+    graded_now: list[str]
+    resumed: list[str]
+    duration_s: float
+
+    @property
+    def failed(self) -> dict[str, str]:
+        return {learner: r["reason"] for learner, r in self.results.items() if not r["graded"]}
+
+
+def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: str, out_dir: str | Path,
+                workers: int | None = None, timeout_s: float = 120.0, force: bool = False,
+                seeds: tuple[int, ...] = DEFAULT_SEEDS,
+                on_progress: Callable[[Progress, str], None] | None = None) -> BatchResult:
+    started = time.perf_counter()
+    course_dir, out_dir = Path(course_dir).resolve(), Path(out_dir).resolve()
+    if not (course_dir / "source" / assignment).is_dir():
+        raise UnusableInput(f"{course_dir}: no source/{assignment}/ here; give the nbgrader course folder "
+                            "with --course and the assignment with --assignment")
+    notebook_id = prepare_assignment(course_dir, assignment)
+    intake = collect(submissions, submitted_dir=course_dir / "submitted", assignment=assignment,
+                     notebook_name=f"{notebook_id}.ipynb")
+    ledger = Ledger(out_dir / "state")
+    source = course_dir / "source" / assignment
+    results: dict[str, dict] = {}
+    todo: list[tuple[GradeJob, str]] = []
+    resumed: list[str] = []
+    for submission in intake.submissions:
+        print_ = fingerprint(submission.path, assignment_source=source, seeds=seeds)
+        previous = None if force else ledger.finished(submission.learner, print_)
+        if previous is not None:
+            results[submission.learner] = previous
+            resumed.append(submission.learner)
+        else:
+            todo.append((GradeJob(submission.learner, str(submission.path)), print_))
+
+    progress = Progress(total=len(intake.submissions), done=len(resumed), skipped=len(resumed),
+                        failed=sum(not results[name]["graded"] for name in resumed))
+    if on_progress:
+        on_progress(progress, "")
+    config = WorkerConfig(course_dir=str(course_dir), assignment=assignment, notebook_id=notebook_id,
+                          work_dir=str(out_dir / "work"), reports_dir=str(out_dir / "check-reports"),
+                          seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s))
+
+    def finished(job: GradeJob, print_: str, result: dict) -> None:
+        if result["reason"].startswith(START_FAILED):
+            raise AutograderError(result["reason"])
+        result = write_result(course_dir, assignment, notebook_id, result)
+        ledger.record(job.learner, print_, result)
+        results[job.learner] = result
+        progress.done += 1
+        progress.failed += not result["graded"]
+        if on_progress:
+            on_progress(progress, job.learner)
+
+    _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
+    shutil.rmtree(out_dir / "work", ignore_errors=True)
+    return BatchResult(results=results, intake=intake, graded_now=[job.learner for job, _ in todo],
+                       resumed=resumed, duration_s=time.perf_counter() - started)
+
+
+def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: int, finished) -> None:
+    """Run jobs on worker processes. When a worker dies, every job of that pool
+    that had not finished is retried alone, so only the one that kills a
+    worker by itself is reported as such."""
+    suspects = _run_round(todo, config, workers, finished)
+    for job, print_ in suspects:
+        if _run_round([(job, print_)], config, 1, finished):
+            finished(job, print_, GradeResult(learner=job.learner, graded=False,
+                                              reason="crashed the grading worker (out of memory or killed?)"
+                                              ).to_json())
+
+
+def _run_round(jobs, config: WorkerConfig, workers: int, finished) -> list[tuple[GradeJob, str]]:
+    if not jobs:
+        return []
+    context = multiprocessing.get_context("spawn")  # no inherited threads, loops or browsers
+    broken = []
+    with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                initializer=init_worker, initargs=(config,)) as pool:
+        futures = {pool.submit(run_job, job): (job, print_) for job, print_ in jobs}
+        try:
+            for future in cf.as_completed(futures):
+                job, print_ = futures[future]
+                try:
+                    result = future.result()
+                except cf.process.BrokenProcessPool:
+                    broken.append((job, print_))
+                    continue
+                finished(job, print_, result)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return broken

@@ -1,0 +1,25 @@
+"""grades.csv: one row per learner, a column per graded cell (checks and
+exercises), totals with bonus apart, and why a row is not what it seems."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .summary import LearnerSummary
+
+
+def write_grades_csv(path: Path, summaries: list[LearnerSummary]) -> Path:
+    cells = list(summaries[0].cells) if summaries else []
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", "total", "max_total", "bonus", "max_bonus", *cells, "status", "flags", "reason"])
+        for s in summaries:
+            writer.writerow([s.learner, _num(s.score), _num(s.max_score), _num(s.bonus), _num(s.bonus_max),
+                             *(_num(s.cells[c][0]) for c in cells),
+                             "graded" if s.graded else "not graded", "; ".join(s.flags), s.reason])
+    return path
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,87 @@
+"""The course's nbgrader gradebook, written by the coordinating process only.
+
+Workers grade against private copies; their results are written here one at a
+time, through nbgrader's own Gradebook API, so the SQLite file never sees two
+writers and no grade is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+
+from ..errors import UnusableInput
+
+
+def put_tools_on_path() -> None:
+    """nbgrader runs the ``alembic`` command when it creates a gradebook; from a
+    venv that was not activated, that command is only beside our Python."""
+    tools = os.path.dirname(sys.executable)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+
+def course_api(course_dir: Path) -> NbGraderAPI:
+    config = Config()
+    config.CourseDirectory.root = str(course_dir)
+    config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def prepare_assignment(course_dir: Path, assignment: str) -> str:
+    """Make sure the gradebook knows the assignment; return its notebook's id."""
+    source = course_dir / "source" / assignment
+    notebooks = sorted(source.glob("*.ipynb"))
+    if not notebooks:
+        raise UnusableInput(f"{source}: no source notebook; is --course the nbgrader course folder and "
+                            f"--assignment its assignment?")
+    if len(notebooks) > 1:
+        raise UnusableInput(f"{source}: several notebooks; this grader handles one notebook per assignment")
+    notebook_id = notebooks[0].stem
+    put_tools_on_path()
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+        try:
+            gb.find_notebook(notebook_id, assignment)
+            return notebook_id
+        except MissingEntry:
+            pass
+    outcome = course_api(course_dir).generate_assignment(assignment, force=True, create=True)
+    if not outcome.get("success"):
+        raise UnusableInput(f"nbgrader generate_assignment failed for {assignment}: "
+                            f"{(outcome.get('error') or outcome.get('log') or '')[-300:]}")
+    return notebook_id
+
+
+def write_result(course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
+    """Store one learner's scores, and put their autograded notebook and feedback in the
+    course; returns the result pointing at those lasting copies."""
+    learner = result["learner"]
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+        # nbgrader's own models trip a harmless SQLAlchemy warning while mirroring the assignment
+        warnings.simplefilter("ignore", SAWarning)
+        gb.update_or_create_student(learner)
+        gb.update_or_create_submission(assignment, learner)
+        for grade_id, (score, _) in result["cells"].items():
+            try:
+                grade = gb.find_grade(grade_id, notebook_id, assignment, learner)
+            except MissingEntry:
+                continue
+            grade.auto_score = score
+        gb.db.commit()
+    result = dict(result)
+    for kind in ("autograded", "feedback"):
+        if result.get(kind) and Path(result[kind]).exists():
+            dest = course_dir / kind / learner / assignment / Path(result[kind]).name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(result[kind], dest)
+            result[kind] = str(dest)
+    return result

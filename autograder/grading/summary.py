@@ -1,0 +1,82 @@
+"""Turning raw grading results into the numbers every output shows: per cell,
+per check, totals with bonus apart, and the most common mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..checks import CHECKS
+
+def check_cell(check_id: str) -> str:
+    """The grade_id of the notebook's test cell for a check."""
+    return f"test_{check_id.replace('-', '_')}"
+
+
+CHECK_CELLS = {check_cell(c.id) for c in CHECKS}
+BONUS_CELLS = {check_cell(c.id) for c in CHECKS if c.bonus}
+
+
+@dataclass
+class LearnerSummary:
+    learner: str
+    graded: bool
+    reason: str
+    cells: dict[str, list[float]]
+    score: float = 0.0
+    max_score: float = 0.0
+    bonus: float = 0.0
+    bonus_max: float = 0.0
+    failed_checks: list[str] = field(default_factory=list)
+    check_messages: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+
+def summarize(result: dict, cell_order: list[str], cell_max: dict[str, float]) -> LearnerSummary:
+    summary = LearnerSummary(learner=result["learner"], graded=result["graded"], reason=result.get("reason", ""),
+                             cells={}, flags=list(result.get("flags", [])))
+    for grade_id in cell_order:
+        score, maximum = result.get("cells", {}).get(grade_id, [0.0, cell_max.get(grade_id, 0.0)])
+        summary.cells[grade_id] = [score, maximum]
+        if grade_id in BONUS_CELLS:
+            summary.bonus += score
+            summary.bonus_max += maximum
+        else:
+            summary.score += score
+            summary.max_score += maximum
+    for report in result.get("checks", {}).values():
+        for check in report["checks"]:
+            if not check["passed"] and check["id"] not in summary.failed_checks:
+                summary.failed_checks.append(check["id"])
+                summary.check_messages[check["id"]] = check["message"]
+    return summary
+
+
+def cell_layout(results: dict[str, dict]) -> tuple[list[str], dict[str, float]]:
+    """Grade cells in notebook order, with their maximum points, across all results."""
+    order: list[str] = []
+    maximum: dict[str, float] = {}
+    for result in results.values():
+        for grade_id, (_, max_score) in result.get("cells", {}).items():
+            if grade_id not in maximum:
+                order.append(grade_id)
+            maximum[grade_id] = max(maximum.get(grade_id, 0.0), max_score)
+    return order, maximum
+
+
+def summarize_all(results: dict[str, dict]) -> list[LearnerSummary]:
+    order, maximum = cell_layout(results)
+    return [summarize(results[learner], order, maximum) for learner in sorted(results)]
+
+
+def common_mistakes(summaries: list[LearnerSummary]) -> list[tuple[str, list[str]]]:
+    """Failed checks and exercise cells, most frequent first, with who made them."""
+    who: dict[str, list[str]] = {}
+    for s in summaries:
+        if not s.graded:
+            continue
+        for check in s.failed_checks:
+            who.setdefault(check, []).append(s.learner)
+        for grade_id, (score, maximum) in s.cells.items():
+            if grade_id not in CHECK_CELLS and score < maximum:
+                who.setdefault(grade_id, []).append(s.learner)
+    return sorted(who.items(), key=lambda item: (-len(item[1]), item[0]))

@@ -1,0 +1,70 @@
+"""Check reports computed by the grader, outside the learner's kernel.
+
+The grader judges each submission's snippet in its own warm browser and keeps
+the reports in a folder, one JSON file per (snippet, seed). Learner kernels
+executed by the grader are pointed at that folder (``TRUSTED_REPORTS_ENV``), so
+their check cells read the same verdicts instead of starting a browser, and
+identical snippets in one batch are judged once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..checks import Report, run_checks
+
+TRUSTED_REPORTS_ENV = "AUTOGRADER_TRUSTED_REPORTS"
+
+
+def _checks_fingerprint() -> str:
+    """Changes whenever the code that judges snippets changes (library, site, checks)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for folder in ("checks", "site"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".js", ".html") and path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_FINGERPRINT: str | None = None
+
+
+def report_key(snippet: str, seed: int) -> str:
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = _checks_fingerprint()
+    digest = hashlib.sha256(f"{_FINGERPRINT}\0{seed}\0{snippet}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{digest[:24]}-{seed}"
+
+
+def load_report(folder: str | Path, snippet: str, seed: int) -> Report | None:
+    path = Path(folder) / f"{report_key(snippet, seed)}.json"
+    try:
+        return Report.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: float = 20.0) -> Report:
+    """The report for (snippet, seed): from the folder, or judged now and kept there."""
+    found = load_report(folder, snippet, seed)
+    if found is not None:
+        return found
+    folder = Path(folder)
+    key = report_key(snippet, seed)
+    report = run_checks(snippet, seed=seed, timeout_s=timeout_s, screenshots_dir=folder / "screenshots" / key)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp.write_text(report.to_json_text(), encoding="utf-8")
+    os.replace(tmp, folder / f"{key}.json")  # atomic: workers may race on the same snippet
+    return report
+
+
+def kernel_report(snippet: str, seed: int) -> Report | None:
+    """Inside a kernel run by the grader: the grader's report, if it made one."""
+    folder = os.environ.get(TRUSTED_REPORTS_ENV)
+    return load_report(folder, snippet, seed) if folder else None

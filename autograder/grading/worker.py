@@ -1,0 +1,205 @@
+"""One grading worker: a private copy of the course and its gradebook, a warm
+browser, and ``grade_one`` for a submission at a time.
+
+The worker runs nbgrader's own autograde and generate_feedback in-process
+against its private gradebook; the coordinator alone writes the course's
+gradebook, so parallel workers never share an SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+
+from ..errors import UnusableInput
+from ..snippet import snippet_from_notebook
+from .trusted import TRUSTED_REPORTS_ENV, trusted_report
+
+
+@dataclass
+class GradeJob:
+    learner: str
+    notebook: str  # path of the submitted notebook
+
+
+@dataclass
+class GradeResult:
+    learner: str
+    graded: bool  # False: could not be graded at all (reason says why)
+    reason: str = ""
+    cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max_score]
+    checks: dict[str, dict] = field(default_factory=dict)  # seed -> trusted report JSON
+    timings_s: dict[str, float] = field(default_factory=dict)
+    autograded: str | None = None  # the executed notebook, kept by the worker
+    feedback: str | None = None  # nbgrader's feedback HTML
+    worker: int = 0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class WorkerConfig:
+    course_dir: str
+    assignment: str
+    notebook_id: str
+    work_dir: str  # the worker makes its own folder inside
+    reports_dir: str  # shared by all workers: trusted check reports
+    seeds: tuple[int, ...]
+    cell_timeout_s: float = 30.0
+    notebook_timeout_s: float = 120.0
+    checks_timeout_s: float = 20.0
+
+
+class Worker:
+    def __init__(self, config: WorkerConfig) -> None:
+        self.config = config
+        self.root = Path(config.work_dir) / f"worker-{os.getpid()}"
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        (self.root / "source").mkdir(parents=True)
+        course = Path(config.course_dir)
+        shutil.copytree(course / "source" / config.assignment, self.root / "source" / config.assignment)
+        shutil.copyfile(course / "gradebook.db", self.root / "gradebook.db")
+        nbconfig = Config()
+        nbconfig.CourseDirectory.root = str(self.root)
+        nbconfig.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        nbconfig.Autograde.autograde_preprocessors = _bounded_preprocessors()
+        nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
+        nbconfig.BoundedExecute.notebook_timeout_s = config.notebook_timeout_s
+        nbconfig.Execute.timeout = int(config.cell_timeout_s)
+        nbconfig.GenerateFeedback.preprocessors = _feedback_preprocessors()
+        # Kernels talk over IPC sockets in the worker's folder: no TCP ports, no network needed.
+        (self.root / "ipc").mkdir()
+        nbconfig.KernelManager.transport = "ipc"
+        nbconfig.KernelManager.ip = str(self.root / "ipc" / "kernel")
+        self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
+        os.environ[TRUSTED_REPORTS_ENV] = config.reports_dir
+
+    def grade_one(self, job: GradeJob) -> GradeResult:
+        result = GradeResult(learner=job.learner, graded=False, worker=os.getpid())
+        started = time.perf_counter()
+        try:
+            notebook = json.loads(Path(job.notebook).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            result.reason = f"not a readable notebook ({type(err).__name__}: {str(err)[:120]})"
+            return result
+        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+            result.reason = "not a notebook (no cells)"
+            return result
+        self._judge_snippet(notebook, result)
+        result.timings_s["checks"] = time.perf_counter() - started
+        self._autograde(job, result)
+        return result
+
+    def _judge_snippet(self, notebook: dict, result: GradeResult) -> None:
+        """The trusted verdicts: the snippet as submitted, judged in this worker's browser."""
+        try:
+            snippet = snippet_from_notebook(notebook, where="the submission")
+        except UnusableInput as err:
+            result.reason = str(err).replace("the submission: ", "")
+            return
+        for seed in self.config.seeds:
+            report = trusted_report(self.config.reports_dir, snippet, seed, timeout_s=self.config.checks_timeout_s)
+            result.checks[str(seed)] = report.to_json()
+
+    def _autograde(self, job: GradeJob, result: GradeResult) -> None:
+        assignment, learner = self.config.assignment, job.learner
+        submitted = self.root / "submitted" / learner / assignment
+        if submitted.exists():
+            shutil.rmtree(submitted)
+        submitted.mkdir(parents=True)
+        shutil.copyfile(job.notebook, submitted / f"{self.config.notebook_id}.ipynb")
+        started = time.perf_counter()
+        outcome = self.api.autograde(assignment, learner, force=True, create=True)
+        result.timings_s["autograde"] = time.perf_counter() - started
+        if not outcome.get("success"):
+            result.reason = _last_error(outcome) or "nbgrader could not autograde this notebook"
+            return
+        result.cells = self._scores(learner)
+        autograded = self.root / "autograded" / learner / assignment / f"{self.config.notebook_id}.ipynb"
+        result.autograded = str(autograded) if autograded.exists() else None
+        started = time.perf_counter()
+        feedback = self.api.generate_feedback(assignment, learner, force=True)
+        result.timings_s["feedback"] = time.perf_counter() - started
+        html = self.root / "feedback" / learner / assignment / f"{self.config.notebook_id}.html"
+        result.feedback = str(html) if feedback.get("success") and html.exists() else None
+        result.graded = True
+        if _timed_out(autograded):
+            result.reason = f"did not finish within {self.config.notebook_timeout_s:g} s; points for what ran"
+
+    def _scores(self, learner: str) -> dict[str, list[float]]:
+        with Gradebook(self.api.coursedir.db_url) as gb:
+            try:
+                submitted = gb.find_submission_notebook(self.config.notebook_id, self.config.assignment, learner)
+            except MissingEntry:
+                return {}
+            return {grade.name: [float(grade.score or 0.0), float(grade.max_score or 0.0)]
+                    for grade in submitted.grades}
+
+
+def _bounded_preprocessors() -> list:
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from .execute import BoundedExecute
+
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    return [BoundedExecute if step is Execute else step for step in default]
+
+
+def _feedback_preprocessors() -> list:
+    from nbgrader.converters import GenerateFeedback
+
+    from .conceal import ConcealHiddenTests
+
+    return [ConcealHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]
+
+
+def _timed_out(notebook_path: Path) -> bool:
+    from .execute import TIMEOUT_ENAME
+
+    try:
+        return TIMEOUT_ENAME in notebook_path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _last_error(outcome: dict) -> str:
+    text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    interesting = [line for line in lines if "Error" in line or "error" in line]
+    return (interesting or lines or [""])[-1][:300]
+
+
+# -- process-pool entry points: one Worker per process, kept warm between jobs
+_WORKER: Worker | None = None
+_START_ERROR: str = ""
+START_FAILED = "the grading worker could not start: "
+
+
+def init_worker(config: WorkerConfig) -> None:
+    global _WORKER, _START_ERROR
+    try:
+        _WORKER = Worker(config)
+    except Exception as err:  # reported with the first job, as a grader problem, not a learner's
+        _START_ERROR = f"{type(err).__name__}: {err}"
+
+
+def run_job(job: GradeJob) -> dict:
+    if _WORKER is None:
+        return GradeResult(learner=job.learner, graded=False, reason=START_FAILED + _START_ERROR).to_json()
+    try:
+        return _WORKER.grade_one(job).to_json()
+    except Exception as err:  # one submission never stops the batch
+        return GradeResult(learner=job.learner, graded=False, worker=os.getpid(),
+                           reason=f"grader error: {type(err).__name__}: {str(err)[:200]}").to_json()
