@@ -1,8 +1,8 @@
 """nbgrader's Execute with a bound on the whole notebook, not only per cell.
 
-When the bound passes, the kernel is killed; every code cell that did not run
-gets an error output, so nbgrader scores its tests 0 instead of full marks for
-a cell without errors.
+When the bound passes, the kernel is killed; the cell that was running and
+every code cell after it get an error output, so nbgrader scores their tests 0
+instead of full marks for a cell without errors.
 """
 
 from __future__ import annotations
@@ -10,26 +10,39 @@ from __future__ import annotations
 import threading
 
 import nbformat
+from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Float
 
 TIMEOUT_ENAME = "NotebookTimeout"
+DEAD_KERNEL_ENAME = "KernelDied"
 
 
 class BoundedExecute(Execute):
     notebook_timeout_s = Float(120.0, help="bound on executing the whole notebook").tag(config=True)
 
+    def preprocess_cell(self, cell, resources, index):
+        self.running_index = index  # the cell a kill would interrupt
+        return super().preprocess_cell(cell, resources, index)
+
     def preprocess(self, nb, resources=None, km=None):
         self.timed_out = False
+        self.running_index = 0
         timer = threading.Timer(self.notebook_timeout_s, self._kill)
         timer.daemon = True
         timer.start()
         try:
             return super().preprocess(nb, resources, km)
+        except DeadKernelError:
+            # killed by our timer, or died by itself (os._exit, out of memory): grade what ran
+            reason = (f"the notebook did not finish within {self.notebook_timeout_s:g} s" if self.timed_out
+                      else "the kernel died (the code crashed it or used too much memory)")
+            self._mark_unfinished(nb, reason)
+            return nb, resources
         except Exception:
             if not self.timed_out:
                 raise
-            self._mark_unfinished(nb)
+            self._mark_unfinished(nb, f"the notebook did not finish within {self.notebook_timeout_s:g} s")
             return nb, resources
         finally:
             timer.cancel()
@@ -43,9 +56,9 @@ class BoundedExecute(Execute):
             except OSError:
                 pass
 
-    def _mark_unfinished(self, nb) -> None:
-        message = f"the notebook did not finish within {self.notebook_timeout_s:g} s"
-        for cell in nb.cells:
-            if cell.cell_type == "code" and cell.get("execution_count") is None:
-                cell.outputs = [nbformat.v4.new_output("error", ename=TIMEOUT_ENAME, evalue=message,
-                                                       traceback=[f"{TIMEOUT_ENAME}: {message}"])]
+    def _mark_unfinished(self, nb, message: str) -> None:
+        ename = TIMEOUT_ENAME if self.timed_out else DEAD_KERNEL_ENAME
+        for cell in nb.cells[self.running_index:]:
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.v4.new_output("error", ename=ename, evalue=message,
+                                                       traceback=[f"{ename}: {message}"])]

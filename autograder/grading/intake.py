@@ -16,6 +16,7 @@ and these patterns:
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import stat
@@ -53,8 +54,14 @@ def safe_learner_id(raw: str) -> str:
     return cleaned[:80] or "unnamed"
 
 
+_QUIET = logging.getLogger("autograder.intake")
+_QUIET.setLevel(logging.ERROR)  # the plugin warns for every name a pattern does not match
+
+
 def _matcher(pattern: str) -> FileNameCollectorPlugin:
-    return FileNameCollectorPlugin(named_regexp=pattern, valid_ext=[".ipynb"])
+    plugin = FileNameCollectorPlugin(named_regexp=pattern, valid_ext=[".ipynb"])
+    plugin.log = _QUIET
+    return plugin
 
 
 def learner_from_name(relative: str) -> tuple[str, str] | None:

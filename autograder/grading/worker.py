@@ -134,8 +134,7 @@ class Worker:
         html = self.root / "feedback" / learner / assignment / f"{self.config.notebook_id}.html"
         result.feedback = str(html) if feedback.get("success") and html.exists() else None
         result.graded = True
-        if _timed_out(autograded):
-            result.reason = f"did not finish within {self.config.notebook_timeout_s:g} s; points for what ran"
+        result.reason = _stopped_early(autograded, self.config.notebook_timeout_s)
 
     def _scores(self, learner: str) -> dict[str, list[float]]:
         with Gradebook(self.api.coursedir.db_url) as gb:
@@ -165,13 +164,19 @@ def _feedback_preprocessors() -> list:
     return [ConcealHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]
 
 
-def _timed_out(notebook_path: Path) -> bool:
-    from .execute import TIMEOUT_ENAME
+def _stopped_early(notebook_path: Path, timeout_s: float) -> str:
+    """Why the notebook did not run to its end, if it did not."""
+    from .execute import DEAD_KERNEL_ENAME, TIMEOUT_ENAME
 
     try:
-        return TIMEOUT_ENAME in notebook_path.read_text(encoding="utf-8")
+        text = notebook_path.read_text(encoding="utf-8")
     except OSError:
-        return False
+        return ""
+    if TIMEOUT_ENAME in text or "CellTimeoutError" in text:
+        return f"did not finish within {timeout_s:g} s (a cell ran too long); points for what ran"
+    if DEAD_KERNEL_ENAME in text:
+        return "the kernel died (the code crashed it or used too much memory); points for what ran"
+    return ""
 
 
 def _last_error(outcome: dict) -> str:
