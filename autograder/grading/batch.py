@@ -56,7 +56,7 @@ class BatchResult:
 
 def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: str, out_dir: str | Path,
                 workers: int | None = None, timeout_s: float = 120.0, force: bool = False,
-                seeds: tuple[int, ...] = DEFAULT_SEEDS,
+                seeds: tuple[int, ...] = DEFAULT_SEEDS, sandbox: bool = True,
                 on_progress: Callable[[Progress, str], None] | None = None) -> BatchResult:
     started = time.perf_counter()
     course_dir, out_dir = Path(course_dir).resolve(), Path(out_dir).resolve()
@@ -86,7 +86,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
         on_progress(progress, "")
     config = WorkerConfig(course_dir=str(course_dir), assignment=assignment, notebook_id=notebook_id,
                           work_dir=str(out_dir / "work"), reports_dir=str(out_dir / "check-reports"),
-                          seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s))
+                          seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s),
+                          hidden=(str(course_dir), str(out_dir)), sandbox=sandbox)
 
     def finished(job: GradeJob, print_: str, result: dict) -> None:
         if result["reason"].startswith(START_FAILED):

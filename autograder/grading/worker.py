@@ -20,8 +20,11 @@ from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
+from ..checks import CHECKS
 from ..errors import UnusableInput
 from ..snippet import snippet_from_notebook
+from .summary import check_cell
+from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
 from .trusted import TRUSTED_REPORTS_ENV, trusted_report
 
 
@@ -42,6 +45,8 @@ class GradeResult:
     autograded: str | None = None  # the executed notebook, kept by the worker
     feedback: str | None = None  # nbgrader's feedback HTML
     worker: int = 0
+    sandboxed: bool = False
+    flags: list[str] = field(default_factory=list)  # e.g. tampering suspected, with the evidence
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -58,6 +63,8 @@ class WorkerConfig:
     cell_timeout_s: float = 30.0
     notebook_timeout_s: float = 120.0
     checks_timeout_s: float = 20.0
+    hidden: tuple[str, ...] = ()  # instructor folders learner code must not see (course, outputs)
+    sandbox: bool = True
 
 
 class Worker:
@@ -82,11 +89,19 @@ class Worker:
         (self.root / "ipc").mkdir()
         nbconfig.KernelManager.transport = "ipc"
         nbconfig.KernelManager.ip = str(self.root / "ipc" / "kernel")
+        self.sandboxed = config.sandbox and sandbox_available()
+        # Every kernel starts through the sandbox launcher: confined by bubblewrap where
+        # possible, with CPU, memory, file-size and process limits in any case.
+        nbconfig.Execute.kernel_name = install_kernelspec(self.root)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
+        policy = Policy(hidden=[*config.hidden], readable=[config.reports_dir], writable=[str(self.root / "ipc")],
+                        cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
+        os.environ[POLICY_ENV] = policy.to_env()
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
         os.environ[TRUSTED_REPORTS_ENV] = config.reports_dir
 
     def grade_one(self, job: GradeJob) -> GradeResult:
-        result = GradeResult(learner=job.learner, graded=False, worker=os.getpid())
+        result = GradeResult(learner=job.learner, graded=False, worker=os.getpid(), sandboxed=self.sandboxed)
         started = time.perf_counter()
         try:
             notebook = json.loads(Path(job.notebook).read_text(encoding="utf-8"))
@@ -126,6 +141,7 @@ class Worker:
             result.reason = _last_error(outcome) or "nbgrader could not autograde this notebook"
             return
         result.cells = self._scores(learner)
+        apply_trusted_checks(result)
         autograded = self.root / "autograded" / learner / assignment / f"{self.config.notebook_id}.ipynb"
         result.autograded = str(autograded) if autograded.exists() else None
         started = time.perf_counter()
@@ -144,6 +160,33 @@ class Worker:
                 return {}
             return {grade.name: [float(grade.score or 0.0), float(grade.max_score or 0.0)]
                     for grade in submitted.grades}
+
+
+def trusted_check_points(checks: dict[str, dict]) -> dict[str, float]:
+    """Points per check cell from the grader's own runs: a check earns its points
+    only when it passed for every seed (no report at all: nothing earned)."""
+    points = {check_cell(spec.id): float(spec.points) for spec in CHECKS}
+    for report in checks.values():
+        for check in report["checks"]:
+            if not check["passed"]:
+                points[check_cell(check["id"])] = 0.0
+    if not checks:
+        points = dict.fromkeys(points, 0.0)
+    return points
+
+
+def apply_trusted_checks(result: GradeResult) -> None:
+    """The trusted verdicts decide the check cells. A kernel that claimed more
+    than the grader's own run is flagged, with both scores as the evidence; one
+    that claimed less (it crashed or timed out before those cells) is not."""
+    for cell, points in trusted_check_points(result.checks).items():
+        if cell not in result.cells:
+            continue
+        kernel_score = result.cells[cell][0]
+        if kernel_score > points:
+            result.flags.append(f"tampering suspected: {cell} scored {kernel_score:g} in the learner's kernel, "
+                                f"{points:g} in the grader's own browser run")
+        result.cells[cell][0] = points
 
 
 def _bounded_preprocessors() -> list:
@@ -192,8 +235,23 @@ _START_ERROR: str = ""
 START_FAILED = "the grading worker could not start: "
 
 
+def _exit_with_parent() -> None:
+    """A worker whose coordinator was killed must not live on with its browser."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def init_worker(config: WorkerConfig) -> None:
     global _WORKER, _START_ERROR
+    _exit_with_parent()
     try:
         _WORKER = Worker(config)
     except Exception as err:  # reported with the first job, as a grader problem, not a learner's

@@ -1,0 +1,142 @@
+"""Running learner code confined, where the OS allows it.
+
+With bubblewrap (Debian's ``bubblewrap``), learner kernels and re-checks run
+with no network, a read-only file system except their own folder, the course
+and grading folders (source notebooks, gradebook, other submissions) replaced
+by empty ones, no capabilities, and limits on CPU time, memory, file size and
+processes. Without it, grading still works, unconfined, and says so.
+
+``python -m autograder.grading.sandbox kernel -- CMD...`` is the launcher a
+sandboxed kernelspec uses: it reads what to hide and what may be written from
+the environment and the kernel's working folder, then execs bubblewrap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+POLICY_ENV = "AUTOGRADER_SANDBOX_POLICY"
+KERNEL_NAME = "identify-lab-sandboxed"
+UNCONFINED_WARNING = ("no sandbox available (bubblewrap missing or not permitted): learner code runs unconfined, "
+                      "with the grader's rights")
+
+
+@dataclass
+class Policy:
+    hidden: list[str] = field(default_factory=list)  # replaced by empty folders
+    readable: list[str] = field(default_factory=list)  # shown again, read-only, inside hidden ones
+    writable: list[str] = field(default_factory=list)  # besides the working folder
+    cpu_s: int = 60
+    memory_bytes: int = 1536 * 1024 * 1024
+    file_bytes: int = 64 * 1024 * 1024
+    extra_processes: int = 256
+    confine: bool = True  # False: limits only, even where bubblewrap works
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls) -> "Policy":
+        raw = os.environ.get(POLICY_ENV)
+        return cls(**json.loads(raw)) if raw else cls()
+
+
+@lru_cache(maxsize=1)
+def sandbox_available() -> bool:
+    """bubblewrap is installed and allowed to make namespaces here."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-net", "--unshare-user", "--die-with-parent", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str]:
+    argv = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-user",
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            # a private, size-limited /tmp first: the binds below may live under /tmp
+            "--size", str(policy.file_bytes), "--tmpfs", "/tmp"]
+    for path in policy.hidden:
+        if Path(path).is_dir():
+            argv += ["--tmpfs", path]
+    for path in policy.readable:
+        if Path(path).exists():
+            argv += ["--ro-bind", path, path]
+    for path in [str(workdir), *policy.writable]:
+        if Path(path).exists():
+            argv += ["--bind", path, path]
+    argv += ["--chdir", str(workdir)]
+    limits = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--"]
+    return [*argv, "--", *limits, *command]
+
+
+def _root_processes() -> int:
+    return sum(1 for entry in os.listdir("/proc") if entry.isdigit())
+
+
+def apply_limits(policy: Policy) -> None:
+    """Limits for the current process and its children (then exec the command)."""
+    resource.setrlimit(resource.RLIMIT_CPU, (policy.cpu_s, policy.cpu_s + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (policy.memory_bytes, policy.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (policy.file_bytes, policy.file_bytes))
+    # Counted per user across the machine: allow what runs now plus a margin, so a fork bomb stops there.
+    processes = _root_processes() + policy.extra_processes
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s: float,
+                 env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a command confined if possible (else with limits only), bounded in time."""
+    if policy.confine and sandbox_available():
+        argv = bwrap_argv(command, workdir=workdir, policy=policy)
+    else:
+        argv = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--", *command]
+    full_env = dict(os.environ if env is None else env)
+    full_env[POLICY_ENV] = policy.to_env()
+    return subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout_s)
+
+
+def install_kernelspec(folder: Path) -> str:
+    """A kernelspec (in ``folder``/kernels) whose kernels start through this launcher."""
+    spec = folder / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "autograder.grading.sandbox", "kernel", "--",
+            sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (sandboxed)",
+                                                  "language": "python"}))
+    return KERNEL_NAME
+
+
+def main(argv: list[str]) -> None:
+    mode, command = argv[0], argv[argv.index("--") + 1:]
+    policy = Policy.from_env()
+    if mode == "kernel":
+        # IPython, matplotlib and friends write caches under HOME: give them the kernel's own folder
+        home = Path.cwd() / ".home"
+        home.mkdir(exist_ok=True)
+        os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"))
+        # The parent's PID means nothing inside a new PID namespace: without this the
+        # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
+        os.environ.pop("JPY_PARENT_PID", None)
+        if "-f" in command:  # the connection file is often in the host's /tmp: show it inside
+            policy.readable.append(command[command.index("-f") + 1])
+        if policy.confine and sandbox_available():
+            os.execvp("bwrap", bwrap_argv(command, workdir=Path.cwd(), policy=policy))
+    apply_limits(policy)
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
