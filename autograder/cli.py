@@ -97,7 +97,8 @@ def _cmd_grade(args) -> int:
 
         batch = grade_batch(args.submissions, course_dir=args.course or default_course_dir(),
                             assignment=args.assignment or ASSIGNMENT, out_dir=args.out, workers=workers,
-                            timeout_s=args.timeout_s, force=args.force, on_progress=on_progress)
+                            timeout_s=args.timeout_s, force=args.force, on_progress=on_progress,
+                            scheduler=args.scheduler, sandbox=not args.no_sandbox)
     outputs = write_outputs(batch, args.out, workers=workers)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
@@ -171,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout-s", type=float, default=120.0, help="bound per notebook (default 120)")
     grade.add_argument("--out", default="grading-out", help="where grades, feedback and report go")
     grade.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on an existing Dask cluster")
+    grade.add_argument("--no-sandbox", action="store_true", help="run learner kernels without bubblewrap")
     grade.set_defaults(run=_cmd_grade)
 
     demo = sub.add_parser("demo", help="the main job: see README")

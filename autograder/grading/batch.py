@@ -9,6 +9,7 @@ the batch: a crash, a hang or a broken file becomes a reason, not an abort.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import multiprocessing
 import os
 import shutil
@@ -18,10 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AutograderError, UnusableInput
-from .gradebook import prepare_assignment, write_result
+from .gradebook import course_files, prepare_assignment, write_result
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
-from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job
+from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job, run_job_on_dask
 
 # The seeds the course's check cells use (visible, hidden): the trusted reports are made for these.
 DEFAULT_SEEDS = (7, 1913)
@@ -56,7 +57,7 @@ class BatchResult:
 
 def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: str, out_dir: str | Path,
                 workers: int | None = None, timeout_s: float = 120.0, force: bool = False,
-                seeds: tuple[int, ...] = DEFAULT_SEEDS, sandbox: bool = True,
+                seeds: tuple[int, ...] = DEFAULT_SEEDS, sandbox: bool = True, scheduler: str | None = None,
                 on_progress: Callable[[Progress, str], None] | None = None) -> BatchResult:
     started = time.perf_counter()
     course_dir, out_dir = Path(course_dir).resolve(), Path(out_dir).resolve()
@@ -78,14 +79,15 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
             results[submission.learner] = previous
             resumed.append(submission.learner)
         else:
-            todo.append((GradeJob(submission.learner, str(submission.path)), print_))
+            todo.append((GradeJob(submission.learner, submission.path.read_bytes()), print_))
 
     progress = Progress(total=len(intake.submissions), done=len(resumed), skipped=len(resumed),
                         failed=sum(not results[name]["graded"] for name in resumed))
     if on_progress:
         on_progress(progress, "")
-    config = WorkerConfig(course_dir=str(course_dir), assignment=assignment, notebook_id=notebook_id,
-                          work_dir=str(out_dir / "work"), reports_dir=str(out_dir / "check-reports"),
+    config = WorkerConfig(course_files=course_files(course_dir, assignment), assignment=assignment,
+                          notebook_id=notebook_id, work_dir=str(out_dir / "work"),
+                          reports_dir=str(out_dir / "check-reports"),
                           seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s),
                           hidden=(str(course_dir), str(out_dir)), sandbox=sandbox)
 
@@ -100,7 +102,10 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
         if on_progress:
             on_progress(progress, job.learner)
 
-    _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
+    if scheduler:
+        _run_on_dask(todo, config, scheduler, finished)
+    else:
+        _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return BatchResult(results=results, intake=intake, graded_now=[job.learner for job, _ in todo],
                        resumed=resumed, duration_s=time.perf_counter() - started)
@@ -139,3 +144,27 @@ def _run_round(jobs, config: WorkerConfig, workers: int, finished) -> list[tuple
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return broken
+
+
+def _run_on_dask(todo, config: WorkerConfig, scheduler: str, finished) -> None:
+    """The same jobs on an existing Dask cluster; results come back here, where
+    the gradebook is written. Dask workers need this package and a Chromium."""
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="30s")
+    except OSError as err:
+        raise AutograderError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+    # Workers on other machines have their own disks: no shared folders.
+    remote = dataclasses.replace(config, work_dir=None, reports_dir=None, hidden=())
+    with client:
+        shipped = client.scatter(remote, broadcast=True)
+        futures = {client.submit(run_job_on_dask, shipped, job, pure=False): (job, print_) for job, print_ in todo}
+        for future in as_completed(futures):
+            job, print_ = futures[future]
+            try:
+                result = future.result()
+            except Exception as err:  # a worker lost mid-job: the submission is reported, the batch goes on
+                result = GradeResult(learner=job.learner, graded=False,
+                                     reason=f"the Dask worker failed: {type(err).__name__}: {err}"[:300]).to_json()
+            finished(job, print_, result)

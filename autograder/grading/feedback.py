@@ -5,7 +5,6 @@ error's last line only, as the learner-facing hint."""
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 from pathlib import Path
@@ -36,9 +35,7 @@ def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
     reports = list(result.get("checks", {}).values())
     report = reports[0] if reports else None
     focus = next((c for c in report["checks"] if not c["passed"]), None) if report else None
-    screenshot = None
-    if focus and focus["evidence"].get("screenshot") and Path(focus["evidence"]["screenshot"]).exists():
-        screenshot = base64.b64encode(Path(focus["evidence"]["screenshot"]).read_bytes()).decode()
+    screenshot = result.get("screenshot_png_b64") if focus else None
     nbgrader_feedback = None
     if result.get("feedback") and Path(result["feedback"]).exists():
         nbgrader_feedback = f"{summary.learner}.notebook.html"

@@ -8,7 +8,6 @@ writers and no grade is lost or doubled.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -35,6 +34,16 @@ def course_api(course_dir: Path) -> NbGraderAPI:
     config.CourseDirectory.root = str(course_dir)
     config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def course_files(course_dir: Path, assignment: str) -> dict[str, bytes]:
+    """What a worker needs of the course: the assignment's source and the gradebook."""
+    files = {"gradebook.db": (course_dir / "gradebook.db").read_bytes()}
+    source = course_dir / "source" / assignment
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+            files[str(path.relative_to(course_dir))] = path.read_bytes()
+    return files
 
 
 def prepare_assignment(course_dir: Path, assignment: str) -> str:
@@ -78,10 +87,10 @@ def write_result(course_dir: Path, assignment: str, notebook_id: str, result: di
             grade.auto_score = score
         gb.db.commit()
     result = dict(result)
-    for kind in ("autograded", "feedback"):
-        if result.get(kind) and Path(result[kind]).exists():
-            dest = course_dir / kind / learner / assignment / Path(result[kind]).name
+    for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
+        if result.get(kind):
+            dest = course_dir / kind / learner / assignment / f"{notebook_id}{suffix}"
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(result[kind], dest)
+            dest.write_text(result[kind], encoding="utf-8")
             result[kind] = str(dest)
     return result

@@ -3,14 +3,19 @@ browser, and ``grade_one`` for a submission at a time.
 
 The worker runs nbgrader's own autograde and generate_feedback in-process
 against its private gradebook; the coordinator alone writes the course's
-gradebook, so parallel workers never share an SQLite file.
+gradebook, so parallel workers never share an SQLite file. Jobs carry the
+notebook's bytes and results carry the graded notebook and feedback as text,
+so a worker needs no file system shared with the coordinator (Dask clusters).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
+import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,7 +36,7 @@ from .trusted import TRUSTED_REPORTS_ENV, trusted_report
 @dataclass
 class GradeJob:
     learner: str
-    notebook: str  # path of the submitted notebook
+    notebook: bytes  # the submitted notebook, as handed in
 
 
 @dataclass
@@ -42,8 +47,9 @@ class GradeResult:
     cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max_score]
     checks: dict[str, dict] = field(default_factory=dict)  # seed -> trusted report JSON
     timings_s: dict[str, float] = field(default_factory=dict)
-    autograded: str | None = None  # the executed notebook, kept by the worker
-    feedback: str | None = None  # nbgrader's feedback HTML
+    autograded: str | None = None  # the executed notebook (JSON text; a path once stored by the coordinator)
+    feedback: str | None = None  # nbgrader's feedback HTML (text; a path once stored)
+    screenshot_png_b64: str | None = None  # the first failing check's screenshot
     worker: int = 0
     sandboxed: bool = False
     flags: list[str] = field(default_factory=list)  # e.g. tampering suspected, with the evidence
@@ -54,12 +60,12 @@ class GradeResult:
 
 @dataclass
 class WorkerConfig:
-    course_dir: str
+    course_files: dict[str, bytes]  # gradebook.db and source/<assignment>/..., relative to the course
     assignment: str
     notebook_id: str
-    work_dir: str  # the worker makes its own folder inside
-    reports_dir: str  # shared by all workers: trusted check reports
     seeds: tuple[int, ...]
+    work_dir: str | None = None  # the worker makes its own folder inside (default: a temporary one)
+    reports_dir: str | None = None  # trusted check reports, shared by workers on one machine
     cell_timeout_s: float = 30.0
     notebook_timeout_s: float = 120.0
     checks_timeout_s: float = 20.0
@@ -70,13 +76,16 @@ class WorkerConfig:
 class Worker:
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
-        self.root = Path(config.work_dir) / f"worker-{os.getpid()}"
+        work_dir = Path(config.work_dir or tempfile.mkdtemp(prefix="identify-lab-grader-"))
+        self.root = work_dir / f"worker-{os.getpid()}"
         if self.root.exists():
             shutil.rmtree(self.root)
-        (self.root / "source").mkdir(parents=True)
-        course = Path(config.course_dir)
-        shutil.copytree(course / "source" / config.assignment, self.root / "source" / config.assignment)
-        shutil.copyfile(course / "gradebook.db", self.root / "gradebook.db")
+        for relative, data in config.course_files.items():
+            target = self.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.reports_dir = config.reports_dir or str(work_dir / "check-reports")
+        self.lock = threading.Lock()  # one submission at a time, even on a multi-threaded Dask worker
         nbconfig = Config()
         nbconfig.CourseDirectory.root = str(self.root)
         nbconfig.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
@@ -94,18 +103,22 @@ class Worker:
         # possible, with CPU, memory, file-size and process limits in any case.
         nbconfig.Execute.kernel_name = install_kernelspec(self.root)
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
-        policy = Policy(hidden=[*config.hidden], readable=[config.reports_dir], writable=[str(self.root / "ipc")],
+        policy = Policy(hidden=[*config.hidden], readable=[self.reports_dir], writable=[str(self.root / "ipc")],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
-        os.environ[TRUSTED_REPORTS_ENV] = config.reports_dir
+        os.environ[TRUSTED_REPORTS_ENV] = self.reports_dir
 
     def grade_one(self, job: GradeJob) -> GradeResult:
+        with self.lock:
+            return self._grade(job)
+
+    def _grade(self, job: GradeJob) -> GradeResult:
         result = GradeResult(learner=job.learner, graded=False, worker=os.getpid(), sandboxed=self.sandboxed)
         started = time.perf_counter()
         try:
-            notebook = json.loads(Path(job.notebook).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as err:
+            notebook = json.loads(job.notebook.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
             result.reason = f"not a readable notebook ({type(err).__name__}: {str(err)[:120]})"
             return result
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
@@ -124,8 +137,11 @@ class Worker:
             result.reason = str(err).replace("the submission: ", "")
             return
         for seed in self.config.seeds:
-            report = trusted_report(self.config.reports_dir, snippet, seed, timeout_s=self.config.checks_timeout_s)
+            report = trusted_report(self.reports_dir, snippet, seed, timeout_s=self.config.checks_timeout_s)
             result.checks[str(seed)] = report.to_json()
+            failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
+            if failing and result.screenshot_png_b64 is None and Path(failing.evidence["screenshot"]).exists():
+                result.screenshot_png_b64 = base64.b64encode(Path(failing.evidence["screenshot"]).read_bytes()).decode()
 
     def _autograde(self, job: GradeJob, result: GradeResult) -> None:
         assignment, learner = self.config.assignment, job.learner
@@ -133,7 +149,7 @@ class Worker:
         if submitted.exists():
             shutil.rmtree(submitted)
         submitted.mkdir(parents=True)
-        shutil.copyfile(job.notebook, submitted / f"{self.config.notebook_id}.ipynb")
+        (submitted / f"{self.config.notebook_id}.ipynb").write_bytes(job.notebook)
         started = time.perf_counter()
         outcome = self.api.autograde(assignment, learner, force=True, create=True)
         result.timings_s["autograde"] = time.perf_counter() - started
@@ -143,14 +159,16 @@ class Worker:
         result.cells = self._scores(learner)
         apply_trusted_checks(result)
         autograded = self.root / "autograded" / learner / assignment / f"{self.config.notebook_id}.ipynb"
-        result.autograded = str(autograded) if autograded.exists() else None
+        result.autograded = autograded.read_text(encoding="utf-8") if autograded.exists() else None
         started = time.perf_counter()
         feedback = self.api.generate_feedback(assignment, learner, force=True)
         result.timings_s["feedback"] = time.perf_counter() - started
         html = self.root / "feedback" / learner / assignment / f"{self.config.notebook_id}.html"
-        result.feedback = str(html) if feedback.get("success") and html.exists() else None
+        result.feedback = html.read_text(encoding="utf-8") if feedback.get("success") and html.exists() else None
         result.graded = True
-        result.reason = _stopped_early(autograded, self.config.notebook_timeout_s)
+        result.reason = _stopped_early(result.autograded or "", self.config.notebook_timeout_s)
+        for folder in ("submitted", "autograded", "feedback"):  # keep the worker's disk use bounded
+            shutil.rmtree(self.root / folder / learner, ignore_errors=True)
 
     def _scores(self, learner: str) -> dict[str, list[float]]:
         with Gradebook(self.api.coursedir.db_url) as gb:
@@ -207,14 +225,10 @@ def _feedback_preprocessors() -> list:
     return [ConcealHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]
 
 
-def _stopped_early(notebook_path: Path, timeout_s: float) -> str:
-    """Why the notebook did not run to its end, if it did not."""
+def _stopped_early(text: str, timeout_s: float) -> str:
+    """Why the autograded notebook (JSON text) did not run to its end, if it did not."""
     from .execute import DEAD_KERNEL_ENAME, TIMEOUT_ENAME
 
-    try:
-        text = notebook_path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
     if TIMEOUT_ENAME in text or "CellTimeoutError" in text:
         return f"did not finish within {timeout_s:g} s (a cell ran too long); points for what ran"
     if DEAD_KERNEL_ENAME in text:
@@ -258,11 +272,27 @@ def init_worker(config: WorkerConfig) -> None:
         _START_ERROR = f"{type(err).__name__}: {err}"
 
 
-def run_job(job: GradeJob) -> dict:
-    if _WORKER is None:
-        return GradeResult(learner=job.learner, graded=False, reason=START_FAILED + _START_ERROR).to_json()
+_DASK_LOCK = threading.Lock()
+
+
+def run_job_on_dask(config: WorkerConfig, job: GradeJob) -> dict:
+    """Dask task: one Worker per Dask worker process, made on its first job and kept warm."""
+    global _WORKER
+    with _DASK_LOCK:
+        if _WORKER is None or _WORKER.config != config:
+            _WORKER = Worker(config)
+    return _safe_grade(_WORKER, job)
+
+
+def _safe_grade(worker: Worker, job: GradeJob) -> dict:
     try:
-        return _WORKER.grade_one(job).to_json()
+        return worker.grade_one(job).to_json()
     except Exception as err:  # one submission never stops the batch
         return GradeResult(learner=job.learner, graded=False, worker=os.getpid(),
                            reason=f"grader error: {type(err).__name__}: {str(err)[:200]}").to_json()
+
+
+def run_job(job: GradeJob) -> dict:
+    if _WORKER is None:
+        return GradeResult(learner=job.learner, graded=False, reason=START_FAILED + _START_ERROR).to_json()
+    return _safe_grade(_WORKER, job)

@@ -163,3 +163,21 @@ def test_interrupted_run_loses_nothing_and_resumes(tmp_path):
     assert all(done_after[name] == mtime for name, mtime in done_before.items()), "finished grades were redone"
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     assert len(rows) == 6 and all(row["total"] == "6" for row in rows)
+
+
+def test_dask_cluster_grades_like_local_workers(tmp_path):
+    """--scheduler: the same jobs on a distributed.LocalCluster; the coordinator writes the gradebook."""
+    from distributed import LocalCluster
+
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i, (snippet, body) in enumerate([(GOOD, "return 2 * x"), (CONSTANT, "return x + 2")]):
+        write(learner_notebook(snippet, body), subs / f"d{i}.ipynb")
+    local = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "local", workers=2,
+                        seeds=(7,))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "dask",
+                              force=True, seeds=(7,), scheduler=cluster.scheduler_address)
+    assert scores(on_dask) == scores(local)
+    assert {r["worker"] for r in on_dask.results.values()} != {r["worker"] for r in local.results.values()}
