@@ -1,0 +1,256 @@
+"""Builds the instructor version of the course notebook (solutions and hidden
+tests included). ``python notebooks/build_notebook.py`` rewrites it; a test
+checks the committed notebook is what this script makes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+ASSIGNMENT = "step07-identifying-customers"
+TARGET = HERE / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+VISIBLE_SEED, HIDDEN_SEED = 7, 1913  # the grader judges snippets for exactly these seeds
+
+CHECK_POINTS = [  # (check id, points, bonus): as in autograder.checks.CHECKS
+    ("anonymous-before-login", 2, False), ("identify-after-login", 4, False), ("identity-across-pages", 3, False),
+    ("identity-across-sessions", 2, False), ("distinct-people", 3, False), ("anonymous-linked", 2, False),
+    ("no-cookie-writes", 2, False), ("no-page-errors", 2, False), ("canonical-email", 2, True),
+    ("shared-computer", 2, True),
+]
+
+cells: list = []
+
+
+def md(grade_id: str, text: str) -> None:
+    cell = nbformat.v4.new_markdown_cell(text.strip())
+    cell.id = grade_id
+    cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "grade_id": grade_id,
+                                 "schema_version": 3}
+    cells.append(cell)
+
+
+def code(grade_id: str, source: str, *, solution=False, grade=False, points=None, locked=None) -> None:
+    cell = nbformat.v4.new_code_cell(source.strip())
+    cell.id = grade_id
+    meta = {"grade": grade, "solution": solution, "locked": (not solution) if locked is None else locked,
+            "grade_id": grade_id, "schema_version": 3}
+    if points is not None:
+        meta["points"] = points
+    cell.metadata["nbgrader"] = meta
+    cells.append(cell)
+
+
+md("intro", """
+# Step 7 – Identifying Customers
+
+Kissmetrics counts **people**, not page views. In this lesson you tell it *who* a visitor is, on a real
+(simulated) shop — **Acme Insights** — running a faithful simulation of the Kissmetrics JavaScript library,
+and a real headless browser shows you what your code did.
+
+You will:
+1. see what an identity is (an anonymous placeholder, then a named person),
+2. write the `identify` call for the shop (JavaScript, graded by real visits),
+3. read a person's ID back from the `km_ai` cookie (Python, graded),
+4. answer a short quiz, and see why *one* mistake with `identify` can merge all your customers into one.
+
+Points: **30**, plus **4 bonus** points. Run the cells in order (Shift+Enter).
+""")
+code("setup", """
+%load_ext autograder.notebook
+from autograder.notebook import lesson
+lesson.start()  # starts the shop, the blog and the tracker for this notebook
+""")
+md("identities", """
+## 1. What is an identity?
+
+Every visitor gets an **anonymous ID** the first time the library loads: 28 characters of base64 (a SHA-1 of
+random data), saved in the first-party cookie `km_ai`. Until you say who they are, the tracker only knows this
+placeholder. Run the cell: a headless browser opens two pages of the shop as a new visitor.
+""")
+code("show_anonymous", """
+lesson.show_anonymous_visit()
+""")
+md("why_email", """
+## 2. Naming a person: `identify`
+
+When you know who the visitor is — after sign-up or log-in — call
+`_kmq.push(['identify', '...'])` with a **unique** value. **The e-mail address works best**: it is unique,
+reads well in reports, and joins your data with other tools. Names are *not* unique (two of the shop's demo
+customers are both called "Sam Lee").
+
+`identify` saves the ID in the cookie `km_ai`, so the visitor **stays identified on pages where you do not call
+it** (the blog never knows the customer) and **in later sessions**. It also **links the anonymous ID** to the
+person (an *alias*), so what they did before logging in counts for them.
+
+The shop tells your code who is logged in. Every page defines, before your snippet:
+
+```js
+window.acme = {page: "account", customer: {id: 7, email: "Ann@Example.com", name: "Ann Lee", plan: "pro"},
+               justLoggedOut: false}
+```
+
+`customer` is `null` when nobody is logged in, and always on the blog. The Kissmetrics library loads **after**
+your snippet, so use `_kmq.push([...])`, never `KM...` directly.
+
+### Exercise 1 (20 points + 4 bonus): the snippet
+Write the JavaScript that runs on every page of the shop and the blog. Keep the first line (`%%identify_snippet`).
+
+*Bonus:* (1) after a log-out (`window.acme.justLoggedOut`), the next person on the same computer must not be
+counted as the previous customer — `_kmq.push(['clearIdentity'])`; (2) customers who type their e-mail in other
+case or with spaces at log-in must still be identified by the e-mail **as the shop stored it**.
+""")
+code("identify_snippet", """
+%%identify_snippet
+### BEGIN SOLUTION
+if (window.acme.justLoggedOut) {
+  _kmq.push(['clearIdentity']);
+}
+if (window.acme.customer) {
+  _kmq.push(['identify', window.acme.customer.email]);
+}
+### END SOLUTION
+""", solution=True)
+md("check_my_work", """
+Press **Check my work**: a headless Chromium signs up, logs in, browses the shop and the blog, closes and reopens
+the browser, shares a computer… with your snippet on every page, and shows what happened. Change the snippet, run
+its cell again, and check again as often as you like.
+""")
+code("check_button", """
+lesson.check_my_work()
+""")
+md("live_shop", """
+### Try it yourself
+The shop runs in this notebook; your snippet is on every page. Click around (log in as
+`alice.martin@example.com`, password `identify-me`) and watch what the tracker receives. Your browser's
+developer tools (*Application → Cookies*) show `km_ai` and `km_ni`.
+""")
+code("live_view", """
+lesson.live_shop()
+""")
+md("tests_intro", """
+### Graded: your snippet in the browser
+Each cell below is one check (its points are in the cell's title when graded). They all share one run of the
+checks, so the first takes a few seconds.
+""")
+for check_id, points, bonus in CHECK_POINTS:
+    grade_id = "test_" + check_id.replace("-", "_")
+    code(grade_id, f"""
+from autograder.notebook.grading import assert_check
+assert_check("{check_id}", seed={VISIBLE_SEED}){"  # bonus" if bonus else ""}
+### BEGIN HIDDEN TESTS
+assert_check("{check_id}", seed={HIDDEN_SEED})  # other customers, other names
+### END HIDDEN TESTS
+""", grade=True, points=points)
+
+md("warning", """
+## 3. Never the same argument for several people
+
+Calling `identify` with the same value for different people **merges them into one person, for good**: every
+alias joins IDs irreversibly, and the only way out is a new API key (a new, empty account). The crowd below is
+seven real people visiting the shop — signing up, coming back, reading the blog, sharing a computer. Count the
+people the tracker sees with your snippet, with `identify('customer')` for everyone, and with no identify at all.
+""")
+code("crowd", """
+lesson.crowd_picture()
+""")
+md("person_id_intro", """
+## 4. Reading the person's ID: `km_ai`
+
+When your server needs the person's ID (to send events from the back end, or to join data), read the `km_ai`
+cookie. It is URL-encoded (`ann%40example.com`; anonymous IDs contain `+`, `/` and `=`, encoded as `%2B`, `%2F`,
+`%3D`).
+
+### Exercise 2 (6 points)
+Write `person_id(cookie_header)` that takes an HTTP `Cookie` header such as
+`"session=abc; km_ai=ann%40example.com; km_lv=x"` and returns the decoded ID (`"ann@example.com"`), or `None`
+when there is no `km_ai` cookie (or the header is not usable).
+""")
+code("person_id", """
+from urllib.parse import unquote
+
+
+def person_id(cookie_header):
+    ### BEGIN SOLUTION
+    if not isinstance(cookie_header, str):
+        return None
+    for part in cookie_header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name.strip() == "km_ai":
+            value = value.strip()
+            return unquote(value) if value else None
+    return None
+    ### END SOLUTION
+""", solution=True)
+code("test_person_id_visible", """
+assert person_id("km_ai=ann%40example.com") == "ann@example.com"
+assert person_id("session=abc; km_ai=ann%40example.com; km_lv=x") == "ann@example.com"
+assert person_id("session=abc") is None
+""", grade=True, points=2)
+code("test_person_id_hidden", """
+assert person_id("km_ai=ann%40example.com") == "ann@example.com"
+### BEGIN HIDDEN TESTS
+assert person_id("") is None, "an empty header has no km_ai"
+assert person_id("km_ai=y75Fe33597qBqkR4obZZYV%2BwF3Y%3D") == "y75Fe33597qBqkR4obZZYV+wF3Y=", "decode %2B and %3D"
+assert person_id("km_ai=a%2Fb%2Bc%3D") == "a/b+c=", "decode %2F too"
+assert person_id("xkm_ai=wrong; km_ai=right") == "right", "xkm_ai is another cookie"
+assert person_id("xkm_ai=wrong") is None, "xkm_ai is not km_ai"
+assert person_id("  km_lv=x ;   km_ai=bob%40example.org  ") == "bob@example.org", "spaces around cookies"
+assert person_id("km_ai") is None, "a cookie without '=' is malformed"
+assert person_id(";;;") is None
+assert person_id("km_ai=first%40example.com; km_ai=second") == "first@example.com", "the first one wins"
+assert person_id(None) is None, "not a header at all"
+### END HIDDEN TESTS
+""", grade=True, points=4)
+md("quiz_intro", """
+## 5. Quiz (4 points)
+Answer by assigning the variables below.
+
+1. `same_id_for_many`: what happens when you call `identify` with the same value for many people?
+   `"a"` they become one person at the tracker · `"b"` nothing, each stays separate · `"c"` only the last one counts
+2. `can_be_undone`: can that be undone? `True` or `False`
+3. `cookie_name`: which cookie holds the person's ID, the one to read when you need it?
+4. `best_identifier`: the best value to identify customers by? `"a"` display name · `"b"` e-mail address ·
+   `"c"` the word "customer" · `"d"` the page title
+""")
+code("quiz", """
+### BEGIN SOLUTION
+same_id_for_many = "a"
+can_be_undone = False
+cookie_name = "km_ai"
+best_identifier = "b"
+### END SOLUTION
+""", solution=True)
+code("test_quiz", """
+def _answer(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+assert _answer(same_id_for_many) in {"a", "b", "c"}, "answer with a letter"
+### BEGIN HIDDEN TESTS
+assert _answer(same_id_for_many) == "a", "same argument for many people: they become one person"
+assert can_be_undone is False, "an alias cannot be undone"
+assert _answer(cookie_name) == "km_ai", "the person's ID is in km_ai"
+assert _answer(best_identifier) == "b", "e-mail addresses are unique and readable"
+### END HIDDEN TESTS
+""", grade=True, points=4)
+md("wrap_up", """
+## Done
+You identified customers by e-mail only where you know them, kept them identified across pages and sessions,
+linked their anonymous visits, and read their ID back from `km_ai`. Save the notebook and submit it.
+""")
+
+
+def build() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                   "language_info": {"name": "python"}}
+    return nb
+
+
+if __name__ == "__main__":
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(build(), str(TARGET))
+    print(f"wrote {TARGET}", file=sys.stderr)
