@@ -76,60 +76,22 @@ def _cmd_lab(args) -> int:
 def _cmd_grade(args) -> int:
     import os
 
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from .grading.batch import grade_batch
-    from .grading.outputs import write_outputs
+    from .grading.console import grade_with_progress, print_summary
     from .notebook_paths import ASSIGNMENT, default_course_dir
 
-    console = Console(stderr=True)
     workers = args.workers or os.cpu_count() or 1
-    with Progress(TextColumn("[bold]grading[/]"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console,
-                  transient=False) as bar:
-        task = bar.add_task("grade", total=None, status="starting workers…")
-
-        def on_progress(progress, learner):
-            bar.update(task, total=progress.total, completed=progress.done,
-                       status=f"failed {progress.failed} · {progress.rate_per_s:.2f}/s" + (
-                           f" · last {learner}" if learner else ""))
-
-        batch = grade_batch(args.submissions, course_dir=args.course or default_course_dir(),
-                            assignment=args.assignment or ASSIGNMENT, out_dir=args.out, workers=workers,
-                            timeout_s=args.timeout_s, force=args.force, on_progress=on_progress,
-                            scheduler=args.scheduler, sandbox=not args.no_sandbox)
-    outputs = write_outputs(batch, args.out, workers=workers)
+    batch, outputs = grade_with_progress(args.submissions, course_dir=args.course or default_course_dir(),
+                                         assignment=args.assignment or ASSIGNMENT, out_dir=args.out,
+                                         workers=workers, timeout_s=args.timeout_s, force=args.force,
+                                         scheduler=args.scheduler, sandbox=not args.no_sandbox)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
-
-
-def print_summary(outputs, batch) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(outputs.summaries)} submissions · {len(batch.graded_now)} graded now · "
-                        f"{len(batch.resumed)} unchanged since the last run")
-    for column in ("learner", "score", "bonus", "failed checks", "note"):
-        table.add_column(column, overflow="fold")
-    for s in outputs.summaries:
-        table.add_row(s.learner, f"{s.score:g}/{s.max_score:g}", f"{s.bonus:g}/{s.bonus_max:g}",
-                      ", ".join(s.failed_checks) or "-", s.reason or "; ".join(s.flags))
-    console = Console()
-    console.print(table)
-    for notice in batch.intake.notices:
-        console.print(f"note: {notice}", markup=False)
-    if batch.failed:
-        console.print(f"{len(batch.failed)} could not be graded: " + ", ".join(
-            f"{name} ({why})" for name, why in batch.failed.items()), markup=False)
-    console.print(f"grades: {outputs.grades_csv}\nreport: {outputs.report_html}\n"
-                  f"feedback: {outputs.feedback_dir}/<learner>.html", markup=False)
 
 
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
-    return run_demo(out_dir=args.out)
+    return run_demo(out_dir=args.out, size=args.size, workers=args.workers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-sandbox", action="store_true", help="run learner kernels without bubblewrap")
     grade.set_defaults(run=_cmd_grade)
 
-    demo = sub.add_parser("demo", help="the main job: see README")
+    demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
     demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")
+    demo.add_argument("--size", type=int, default=32, help="learners in the synthetic class (default 32)")
+    demo.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
     demo.set_defaults(run=_cmd_demo)
     return parser
 

@@ -97,7 +97,7 @@ def apply_limits(policy: Policy) -> None:
 
 
 def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s: float,
-                 env: dict | None = None) -> subprocess.CompletedProcess:
+                 env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run a command confined if possible (else with limits only), bounded in time."""
     if policy.confine and sandbox_available():
         argv = bwrap_argv(command, workdir=workdir, policy=policy)
@@ -105,7 +105,8 @@ def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s
         argv = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--", *command]
     full_env = dict(os.environ if env is None else env)
     full_env[POLICY_ENV] = policy.to_env()
-    return subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout_s)
+    return subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout_s,
+                          input=input)
 
 
 def install_kernelspec(folder: Path) -> str:

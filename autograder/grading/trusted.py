@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from ..checks import Report, run_checks
+from ..checks.report import Report
 
 TRUSTED_REPORTS_ENV = "AUTOGRADER_TRUSTED_REPORTS"
 
@@ -56,6 +56,8 @@ def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: fl
         return found
     folder = Path(folder)
     key = report_key(snippet, seed)
+    from ..checks import run_checks
+
     report = run_checks(snippet, seed=seed, timeout_s=timeout_s, screenshots_dir=folder / "screenshots" / key)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{key}.{os.getpid()}.tmp"

@@ -28,7 +28,8 @@ from traitlets.config import Config
 from ..checks import CHECKS
 from ..errors import UnusableInput
 from ..snippet import snippet_from_notebook
-from .summary import check_cell
+from . import recheck
+from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
 from .trusted import TRUSTED_REPORTS_ENV, trusted_report
 
@@ -107,7 +108,36 @@ class Worker:
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
+        self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=10, confine=self.sandboxed)
+        self._calibrate_recheck()
         os.environ[TRUSTED_REPORTS_ENV] = self.reports_dir
+
+    def _calibrate_recheck(self) -> None:
+        """Keep only the tests that the instructor's own solutions pass outside a kernel."""
+        source = json.loads(self.config.course_files[
+            f"source/{self.config.assignment}/{self.config.notebook_id}.ipynb"])
+        self.solution_ids, tests = recheck.plan(source, skip=CHECK_CELLS)
+        outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
+                              workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
+        self.recheck_tests = {gid: code for gid, code in tests.items() if outcome.get(gid, (False,))[0]}
+
+    def _recheck(self, notebook: dict, result: GradeResult) -> None:
+        """The Python exercises, re-checked outside the kernel: that verdict decides them."""
+        if not self.recheck_tests:
+            return
+        started = time.perf_counter()
+        outcome = recheck.run(recheck.learner_sources(notebook, self.solution_ids), self.recheck_tests,
+                              workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
+        result.timings_s["recheck"] = time.perf_counter() - started
+        for gid, (passed, message) in outcome.items():
+            if gid not in result.cells:
+                continue
+            kernel_score, max_score = result.cells[gid]
+            trusted = max_score if passed else 0.0
+            if kernel_score > trusted:
+                result.flags.append(f"tampering suspected: {gid} scored {kernel_score:g} in the learner's kernel, "
+                                    f"{trusted:g} when re-checked outside it ({message})")
+            result.cells[gid][0] = trusted
 
     def grade_one(self, job: GradeJob) -> GradeResult:
         with self.lock:
@@ -127,6 +157,8 @@ class Worker:
         self._judge_snippet(notebook, result)
         result.timings_s["checks"] = time.perf_counter() - started
         self._autograde(job, result)
+        if result.graded:
+            self._recheck(notebook, result)
         return result
 
     def _judge_snippet(self, notebook: dict, result: GradeResult) -> None:

@@ -1,0 +1,138 @@
+"""Learners who try to fake their grade, or to harm the grader or each other,
+end with the right (low) grade; everyone else keeps theirs; the batch finishes."""
+
+import csv
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.grading.batch import grade_batch
+from autograder.grading.sandbox import sandbox_available
+
+from .mini_course import ASSIGNMENT, learner_notebook, make_course
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+GOOD = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+CONSTANT = "_kmq.push(['identify', 'customer']);"
+WRONG = "return x + 2"  # passes the visible test (double(2) == 4), fails the hidden one
+
+ATTACKS = {
+    "fakes-trusted-reports": """
+import autograder.grading.trusted as t
+from autograder.checks.report import Report
+real = t.kernel_report
+def fake(snippet, seed):
+    report = real(snippet, seed)
+    for check in report.checks:
+        check.passed = True
+    return report
+t.kernel_report = fake
+kernel_report = fake""",
+    "silences-tracebacks": """
+ip = get_ipython()
+ip.showtraceback = lambda *args, **kwargs: None
+ip._showtraceback = lambda *args, **kwargs: None""",
+    "overrides-excepthook": "import sys\nsys.excepthook = lambda *args: None",
+    "prints-fake-results": 'print("All tests passed! 6/6 points")',
+    "grading-aware": """
+import os
+if os.environ.get("NBGRADER_EXECUTION"):
+    def double(x):
+        return 2 * x""",
+    "reads-hidden-tests": """
+import glob
+stolen = [open(p).read() for p in glob.glob("{course}/**/*.ipynb", recursive=True)]
+print("STOLEN", len(stolen), "negative numbers double too" in "".join(stolen))""",
+    "writes-gradebook-and-others": """
+for path in ["{course}/gradebook.db", "{course}/submitted/honest/{assignment}/{assignment}.ipynb"]:
+    try:
+        open(path, "w").write("vandalised")
+    except OSError as err:
+        print("refused", type(err).__name__)""",
+    "fork-bomb": """
+import os
+for _ in range(100000):
+    try:
+        if os.fork() == 0:
+            import time; time.sleep(30); os._exit(0)
+    except OSError:
+        break""",
+    "fills-the-disk": """
+with open("big.bin", "wb") as handle:
+    for _ in range(4096):
+        handle.write(b"x" * (1 << 20))""",
+    "eats-memory": "hog = bytearray(8 * 1024 ** 3)",
+    "sleeps-forever": "import time\ntime.sleep(10 ** 6)",
+    "opens-network": """
+import socket
+socket.create_connection(("127.0.0.1", 22), timeout=2)""",
+}
+
+
+def attacker(name: str, course) -> nbformat.NotebookNode:
+    nb = learner_notebook(CONSTANT, WRONG)
+    code = ATTACKS[name].replace("{course}", str(course)).replace("{assignment}", ASSIGNMENT)
+    # their own cell: before the check cell for the report fake, else after their double()
+    nb.cells.insert(2 if name == "fakes-trusted-reports" else 4, nbformat.v4.new_code_cell(code))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adversarial")
+    course = make_course(root / "course")
+    subs = root / "subs"
+    subs.mkdir()
+    nbformat.write(learner_notebook(GOOD, "return 2 * x"), str(subs / "honest.ipynb"))
+    for name in ATTACKS:
+        nbformat.write(attacker(name, course), str(subs / f"{name}.ipynb"))
+    batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=root / "out", workers=2,
+                        timeout_s=15, seeds=(7,))
+    return root, course, batch
+
+
+def test_every_attacker_ends_with_the_low_grade(graded):
+    _, _, batch = graded
+    for name in ATTACKS:
+        cells = batch.results[name]["cells"]
+        assert cells.get("test_identify_after_login", [0])[0] == 0, (name, batch.results[name])
+        assert cells.get("test_double", [0])[0] == 0, (name, batch.results[name])
+
+
+def test_the_honest_learner_keeps_full_marks(graded):
+    root, course, batch = graded
+    assert batch.results["honest"]["cells"] == {"test_identify_after_login": [4.0, 4.0], "test_double": [2.0, 2.0]}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_submission(ASSIGNMENT, "honest").score == 6
+
+
+def test_fakes_are_flagged_with_evidence(graded):
+    _, _, batch = graded
+    # (silencing tracebacks does not even fool the kernel run: nbgrader reads the execute reply)
+    for name in ("fakes-trusted-reports", "grading-aware"):
+        flags = " ".join(batch.results[name]["flags"])
+        assert "tampering suspected" in flags, (name, batch.results[name])
+    assert "test_identify_after_login scored 4 in the learner's kernel" in " ".join(
+        batch.results["fakes-trusted-reports"]["flags"])
+
+
+@pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap")
+def test_sandbox_hides_instructor_files_and_keeps_others_safe(graded):
+    root, course, batch = graded
+    stolen = batch.results["reads-hidden-tests"]["autograded"]
+    text = open(stolen).read()
+    assert "STOLEN 0 False" in text
+    assert "refused" in open(batch.results["writes-gradebook-and-others"]["autograded"]).read() or \
+        (course / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
+    assert (course / "submitted" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text() != "vandalised"
+
+
+def test_the_batch_finished_and_the_csv_has_everyone(graded, tmp_path):
+    root, _, batch = graded
+    from autograder.grading.outputs import write_outputs
+
+    outputs = write_outputs(batch, root / "out", workers=2)
+    rows = {row["learner"] for row in csv.DictReader(open(outputs.grades_csv, encoding="utf-8"))}
+    assert rows == {"honest", *ATTACKS}
+    assert "tampering suspected" in outputs.report_html.read_text(encoding="utf-8")
