@@ -9,11 +9,10 @@ each snippet gets its own run on the shared server, and they run concurrently.
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 import uuid
 from dataclasses import dataclass
-
-import matplotlib
 
 from ..checks.customers import CustomerFactory
 from ..checks.engine import BrowserEngine
@@ -96,12 +95,12 @@ def simulate_crowd(snippets: dict[str, str], *, seed: int = 3, timeout_s: float 
     return results
 
 
-def plot_crowd(results: list[CrowdResult]):
-    """Bars: real people against the people the tracker sees, per snippet."""
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+def plot_crowd(results: list[CrowdResult]) -> bytes:
+    """Bars: real people against the people the tracker sees, per snippet (PNG bytes)."""
+    from matplotlib.figure import Figure  # no pyplot: the kernel's own backend stays as it is
 
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig = Figure(figsize=(7.5, 3.6))
+    ax = fig.subplots()
     labels = [r.label for r in results]
     xs = range(len(results))
     ax.bar([x - 0.2 for x in xs], [r.real_people for r in results], width=0.4, color="#9aa5c4", label="real people")
@@ -115,4 +114,6 @@ def plot_crowd(results: list[CrowdResult]):
     ax.set_title("Who visited vs. who the tracker thinks visited")
     ax.legend(loc="upper center", ncol=2, frameon=False)
     fig.tight_layout()
-    return fig
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()

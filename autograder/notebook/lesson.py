@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from IPython.display import HTML, display
+from IPython.display import HTML, Image, display
 
 from . import state
 
@@ -82,7 +82,7 @@ def crowd_picture() -> None:
 
     results = simulate_crowd({"your snippet": state.current(), "identify('customer')": CONSTANT,
                               "no identify": NO_IDENTIFY})
-    display(plot_crowd(results))
+    display(Image(plot_crowd(results)))
     lines = "".join(f"<li><b>{r.label}</b>: the tracker sees {r.tracker_people} people for {r.real_people} "
                     f"real ones (largest person: {r.largest_person_ids} IDs)</li>" for r in results)
     display(HTML(f"<ul>{lines}</ul>"))
