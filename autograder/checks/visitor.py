@@ -109,7 +109,7 @@ class Visitor:
     async def open(self, storage_state: dict | None = None) -> "Visitor":
         self.context = await self.browser.new_context(
             extra_http_headers={RUN_HEADER: self.run}, storage_state=storage_state,
-            viewport={"width": 1000, "height": 700}, java_script_enabled=True,
+            viewport={"width": 900, "height": 640}, java_script_enabled=True,
         )
         self.context.set_default_timeout(self.timeouts.page_s * 1000)
         await self.context.expose_function("__identifyLabCookieWrite", self._on_cookie_write)

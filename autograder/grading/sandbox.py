@@ -132,7 +132,11 @@ def main(argv: list[str]) -> None:
         # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
         os.environ.pop("JPY_PARENT_PID", None)
         if "-f" in command:  # the connection file is often in the host's /tmp: show it inside
-            policy.readable.append(command[command.index("-f") + 1])
+            connection_file = command[command.index("-f") + 1]
+            if not Path(connection_file).exists():
+                # A kernel without its file would invent one nobody can reach: fail now, visibly.
+                sys.exit(f"kernel launcher: connection file {connection_file} is missing")
+            policy.readable.append(connection_file)
         if policy.confine and sandbox_available():
             os.execvp("bwrap", bwrap_argv(command, workdir=Path.cwd(), policy=policy))
     apply_limits(policy)

@@ -94,6 +94,7 @@ class Worker:
         nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
         nbconfig.BoundedExecute.notebook_timeout_s = config.notebook_timeout_s
         nbconfig.Execute.timeout = int(config.cell_timeout_s)
+        nbconfig.Execute.execute_retries = 1  # a kernel that fails to start gets one more try
         nbconfig.GenerateFeedback.preprocessors = _feedback_preprocessors()
         # Kernels talk over IPC sockets in the worker's folder: no TCP ports, no network needed.
         (self.root / "ipc").mkdir()

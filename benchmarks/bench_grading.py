@@ -1,0 +1,147 @@
+"""Grade the same synthetic class two ways in one run: ``autograder grade`` (2
+workers) and plain ``nbgrader autograde``; check the scores agree; print seconds
+per submission, the ratio, where the time goes, the cost of the sandbox and of
+the trusted re-check, and the peak memory of a worker. Asserts nothing.
+
+Run: .venv/bin/python benchmarks/bench_grading.py [SIZE]   (default 60; takes minutes)
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from nbgrader.api import Gradebook
+
+from autograder.grading.batch import grade_batch
+from autograder.grading.synthetic import synthesize_class
+from autograder.notebook.course import release_course
+from autograder.notebook_paths import ASSIGNMENT, default_course_dir
+
+TARGET_S_PER_SUBMISSION = 1.0
+TARGET_RATIO = 4.0
+TARGET_WORKER_MB = 600
+TIMEOUT_S = 60.0
+
+
+def copy_course(dest: Path) -> Path:
+    shutil.copytree(default_course_dir(), dest, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "downloaded", "gradebook.db"))
+    return dest
+
+
+class PeakMemory:
+    """Samples the memory (PSS) of each worker process with everything it started (browser, kernel)."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.25):
+            for worker in me.children():
+                try:
+                    tree = [worker, *worker.children(recursive=True)]
+                    # PSS: shared pages (Chromium's processes share most of theirs) counted once
+                    total = sum(p.memory_full_info().pss for p in tree if p.is_running())
+                except psutil.Error:
+                    continue
+                self.peak_mb = max(self.peak_mb, total / 2**20)
+
+    def __enter__(self) -> "PeakMemory":
+        threading.Thread(target=self._sample, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+
+
+def ours(submissions: Path, root: Path, *, sandbox: bool) -> tuple[float, dict, dict, float]:
+    course = copy_course(root / ("course-ours" if sandbox else "course-unconfined"))
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        batch = grade_batch(submissions, course_dir=course, assignment=ASSIGNMENT, out_dir=course / "out",
+                            workers=2, timeout_s=TIMEOUT_S, force=True, sandbox=sandbox)
+        elapsed = time.perf_counter() - started
+    phases: dict[str, list[float]] = {}
+    for result in batch.results.values():
+        for phase, seconds in result["timings_s"].items():
+            phases.setdefault(phase, []).append(seconds)
+    return elapsed, scores(course), phases, memory.peak_mb
+
+
+def plain_nbgrader(submissions: Path, root: Path) -> tuple[float, dict]:
+    course = copy_course(root / "course-nbgrader")
+    (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text()
+                                               + f"\nc.Execute.timeout = {int(TIMEOUT_S)}\n")
+    tools = Path(sys.executable).parent
+    env = {"PATH": f"{tools}:/usr/bin:/bin", "HOME": str(Path.home())}
+    subprocess.run([str(tools / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env,
+                   check=True, capture_output=True)
+    for notebook in sorted(submissions.glob("*.ipynb")):
+        folder = course / "submitted" / notebook.stem / ASSIGNMENT
+        folder.mkdir(parents=True)
+        shutil.copyfile(notebook, folder / f"{ASSIGNMENT}.ipynb")
+    started = time.perf_counter()
+    subprocess.run([str(tools / "nbgrader"), "autograde", ASSIGNMENT, "--force"], cwd=course, env=env,
+                   capture_output=True)
+    return time.perf_counter() - started, scores(course)
+
+
+def scores(course: Path) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: round(s.score, 2) for s in gb.assignment_submissions(ASSIGNMENT)}
+
+
+def main(size: int = 60) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    release = release_course(course_dir=copy_course(root / "course-release")) / f"{ASSIGNMENT}.ipynb"
+    submissions = root / "submissions"
+    behaviours = synthesize_class(release, submissions, size=size, include_oddities=False)
+    hangs = [name for name, what in behaviours.items() if "endless-loop" in what]
+    for name in hangs:  # both graders would only wait out their time limit on these
+        (submissions / f"{name}.ipynb").unlink()
+    n = size - len(hangs)
+    print(f"{n} submissions ({len(hangs)} endless loops left out), "
+          f"{len({what.split(',')[0] for what in behaviours.values()})} distinct snippets")
+
+    ours_s, ours_scores, phases, peak_mb = ours(submissions, root, sandbox=True)
+    unconfined_s, _, unconfined_phases, _ = ours(submissions, root, sandbox=False)
+    plain_s, plain_scores = plain_nbgrader(submissions, root)
+
+    same = ours_scores == plain_scores
+    print(f"scores identical to plain nbgrader: {same}")
+    if not same:
+        for learner in sorted(set(ours_scores) | set(plain_scores)):
+            if ours_scores.get(learner) != plain_scores.get(learner):
+                print(f"  {learner}: ours {ours_scores.get(learner)} nbgrader {plain_scores.get(learner)}")
+    per_ours, per_plain = ours_s / n, plain_s / n
+    print(f"autograder grade --workers 2 : {ours_s:6.1f} s  = {per_ours:.2f} s per submission "
+          f"(target {TARGET_S_PER_SUBMISSION} s, ratio {per_ours / TARGET_S_PER_SUBMISSION:.2f})")
+    print(f"plain nbgrader autograde     : {plain_s:6.1f} s  = {per_plain:.2f} s per submission")
+    print(f"speed-up                     : {per_plain / per_ours:.1f}x (target {TARGET_RATIO}x)")
+    print(f"peak memory of one worker    : {peak_mb:.0f} MB with its browser and kernel (target {TARGET_WORKER_MB})")
+    print("median seconds per submission and phase (one worker's view):")
+    for phase, values in phases.items():
+        print(f"  {phase:<10} {statistics.median(values):5.2f}   (sum {sum(values):6.1f} s)")
+    sandbox_cost = statistics.median(phases["autograde"]) - statistics.median(unconfined_phases["autograde"])
+    recheck = statistics.median(phases.get("recheck", [0.0]))
+    per_worker = 2 * per_ours
+    print(f"sandbox (bubblewrap) cost    : {sandbox_cost:+.2f} s per submission "
+          f"(whole run unconfined: {unconfined_s:.1f} s)")
+    print(f"trusted re-check cost        : {recheck:.2f} s per submission")
+    print(f"sandbox + re-check share     : {(max(sandbox_cost, 0) + recheck) / per_worker:.0%} of a worker's time "
+          f"per submission (target under 25%)")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)
