@@ -65,9 +65,9 @@ def sandbox_available() -> bool:
 def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str]:
     argv = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-user",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            # a private, size-limited /tmp first: the binds below may live under /tmp
-            "--size", str(policy.file_bytes), "--tmpfs", "/tmp"]
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # /tmp stays visible read-only like the rest (the project itself may live there);
+    # TMPDIR points into the writable working folder instead.
     for path in policy.hidden:
         if Path(path).is_dir():
             argv += ["--tmpfs", path]
@@ -77,7 +77,9 @@ def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str
     for path in [str(workdir), *policy.writable]:
         if Path(path).exists():
             argv += ["--bind", path, path]
-    argv += ["--chdir", str(workdir)]
+    tmp = workdir / ".tmp"
+    tmp.mkdir(exist_ok=True)
+    argv += ["--chdir", str(workdir), "--setenv", "TMPDIR", str(tmp)]
     limits = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--"]
     return [*argv, "--", *limits, *command]
 
@@ -131,12 +133,11 @@ def main(argv: list[str]) -> None:
         # The parent's PID means nothing inside a new PID namespace: without this the
         # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
         os.environ.pop("JPY_PARENT_PID", None)
-        if "-f" in command:  # the connection file is often in the host's /tmp: show it inside
+        if "-f" in command:
             connection_file = command[command.index("-f") + 1]
             if not Path(connection_file).exists():
                 # A kernel without its file would invent one nobody can reach: fail now, visibly.
                 sys.exit(f"kernel launcher: connection file {connection_file} is missing")
-            policy.readable.append(connection_file)
         if policy.confine and sandbox_available():
             os.execvp("bwrap", bwrap_argv(command, workdir=Path.cwd(), policy=policy))
     apply_limits(policy)

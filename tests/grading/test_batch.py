@@ -181,3 +181,17 @@ def test_dask_cluster_grades_like_local_workers(tmp_path):
                               force=True, seeds=(7,), scheduler=cluster.scheduler_address)
     assert scores(on_dask) == scores(local)
     assert {r["worker"] for r in on_dask.results.values()} != {r["worker"] for r in local.results.values()}
+
+
+def test_cli_exits_1_and_lists_what_could_not_be_graded(tmp_path):
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    write(learner_notebook(GOOD, "return 2 * x"), subs / "fine.ipynb")
+    (subs / "broken.ipynb").write_text("{")
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(subs), "--course", str(course),
+                             "--assignment", ASSIGNMENT, "--out", str(tmp_path / "out"), "--workers", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "1 could not be graded: broken (not a readable notebook" in " ".join(result.stdout.split())
+    assert (tmp_path / "out" / "report.html").exists() and (tmp_path / "out" / "grades.csv").exists()
