@@ -3,7 +3,6 @@ from inside a running event loop and under nbclient."""
 
 import asyncio
 import json
-import sys
 
 import nbformat
 import pytest
