@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 	@$(PY) -m autograder browser --ensure
+	@# bubblewrap confines learner kernels while grading (README: Sandbox); without it grading runs unconfined
+	@command -v bwrap >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+		apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || true
+	@command -v bwrap >/dev/null 2>&1 || echo "note: no bubblewrap: learner code would be graded unconfined (see README)"
 
 # Re-install only when the dependency list changes, so a second run is instant.
 $(STAMP): pyproject.toml

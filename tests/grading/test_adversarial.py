@@ -12,7 +12,9 @@ from autograder.grading.sandbox import sandbox_available
 
 from .mini_course import ASSIGNMENT, learner_notebook, make_course
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# Without a sandbox, learner code runs with the grader's rights (README): these attacks would succeed.
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap (make installs it)")]
 GOOD = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
 CONSTANT = "_kmq.push(['identify', 'customer']);"
 WRONG = "return x + 2"  # passes the visible test (double(2) == 4), fails the hidden one
@@ -117,7 +119,6 @@ def test_fakes_are_flagged_with_evidence(graded):
         batch.results["fakes-trusted-reports"]["flags"])
 
 
-@pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap")
 def test_sandbox_hides_instructor_files_and_keeps_others_safe(graded):
     root, course, batch = graded
     stolen = batch.results["reads-hidden-tests"]["autograded"]
