@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
     demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")
-    demo.add_argument("--size", type=int, default=32, help="learners in the synthetic class (default 32)")
+    demo.add_argument("--size", type=int, default=30, help="learners in the synthetic class (default 30)")
     demo.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
     demo.set_defaults(run=_cmd_demo)
     return parser

@@ -11,14 +11,16 @@ from pathlib import Path
 from rich.console import Console
 
 from .grading.console import grade_with_progress, print_summary
-from .grading.synthetic import synthesize_class
+from .grading.synthetic import SNIPPETS, synthesize_class
 from .notebook.course import release_course
 from .notebook_paths import ASSIGNMENT, default_course_dir
 
 DEMO_TIMEOUT_S = 10.0  # per notebook: the class has an endless loop in it
+# Two correct styles and every classic mistake: each distinct snippet costs two browser runs.
+DEMO_SNIPPETS = [name for name in SNIPPETS if name not in ("optional-chaining", "function-push")]
 
 
-def run_demo(*, out_dir: str | Path = "demo-out", size: int = 32, workers: int | None = None) -> int:
+def run_demo(*, out_dir: str | Path = "demo-out", size: int = 30, workers: int | None = None) -> int:
     console = Console()
     out = Path(out_dir).resolve()
     course = out / "course"
@@ -32,7 +34,7 @@ def run_demo(*, out_dir: str | Path = "demo-out", size: int = 32, workers: int |
     submissions = out / "submissions"
     if submissions.exists():
         shutil.rmtree(submissions)
-    behaviours = synthesize_class(release, submissions, size=size)
+    behaviours = synthesize_class(release, submissions, size=size, snippets=DEMO_SNIPPETS)
     console.print(f"Synthesized {len(behaviours)} submissions in {submissions}")
     workers = workers or os.cpu_count() or 1
     batch, outputs = grade_with_progress(submissions, course_dir=course, assignment=ASSIGNMENT,

@@ -110,8 +110,9 @@ def oddities(release_nb) -> dict[str, bytes]:
 
 
 def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, seed: int = 2026,
-                     include_oddities: bool = True) -> dict[str, str]:
-    """Write ``size`` learner notebooks into ``folder``; return learner -> behaviour."""
+                     include_oddities: bool = True, snippets: list[str] | None = None) -> dict[str, str]:
+    """Write ``size`` learner notebooks into ``folder``; return learner -> behaviour.
+    ``snippets`` narrows the snippet behaviours used (default: all of SNIPPETS)."""
     rng = random.Random(seed)
     release_nb = nbformat.read(str(release_notebook), as_version=4)
     folder.mkdir(parents=True, exist_ok=True)
@@ -124,7 +125,7 @@ def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, se
             (folder / f"{learner}.ipynb").write_bytes(data)
             behaviours[learner] = kind
             made += 1
-    snippet_names, person_names = list(SNIPPETS), list(PERSON_ID)
+    snippet_names, person_names = list(snippets or SNIPPETS), list(PERSON_ID)
     for number, learner in enumerate(names[made:size]):
         # Most learners get the Python parts right; every snippet behaviour appears.
         snippet = snippet_names[number % len(snippet_names)]

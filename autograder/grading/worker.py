@@ -109,7 +109,7 @@ class Worker:
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
-        self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=10, confine=self.sandboxed)
+        self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=5, confine=self.sandboxed)
         self._calibrate_recheck()
         os.environ[TRUSTED_REPORTS_ENV] = self.reports_dir
 
@@ -296,9 +296,19 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _quiet() -> None:
+    """nbgrader's models trip a harmless SQLAlchemy warning on every submission."""
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+
+
 def init_worker(config: WorkerConfig) -> None:
     global _WORKER, _START_ERROR
     _exit_with_parent()
+    _quiet()
     try:
         _WORKER = Worker(config)
     except Exception as err:  # reported with the first job, as a grader problem, not a learner's
@@ -313,6 +323,7 @@ def run_job_on_dask(config: WorkerConfig, job: GradeJob) -> dict:
     global _WORKER
     with _DASK_LOCK:
         if _WORKER is None or _WORKER.config != config:
+            _quiet()
             _WORKER = Worker(config)
     return _safe_grade(_WORKER, job)
 
