@@ -53,10 +53,18 @@ and a real headless browser shows you what your code did.
 You will:
 1. see what an identity is (an anonymous placeholder, then a named person),
 2. write the `identify` call for the shop (JavaScript, graded by real visits),
-3. read a person's ID back from the `km_ai` cookie (Python, graded),
-4. answer a short quiz, and see why *one* mistake with `identify` can merge all your customers into one.
+3. see why *one* mistake with `identify` can merge all your customers into one,
+4. read a person's ID back from the `km_ai` cookie (Python, graded), and answer a short quiz.
 
-Points: **30**, plus **4 bonus** points. Run the cells in order (Shift+Enter).
+| part | points |
+|---|---|
+| Exercise 1 – the snippet, judged by 8 checks in a real browser | 20 |
+| Exercise 2 – `person_id` | 6 |
+| Exercise 3 – the quiz | 4 |
+| **Total** | **30** |
+| Bonus – the shared computer, and the typed e-mail | + 4 |
+
+Run the cells in order (Shift+Enter). The first code cell starts everything the others need.
 """)
 code("setup", """
 %load_ext autograder.notebook
@@ -68,7 +76,8 @@ md("identities", """
 
 Every visitor gets an **anonymous ID** the first time the library loads: 28 characters of base64 (a SHA-1 of
 random data), saved in the first-party cookie `km_ai`. Until you say who they are, the tracker only knows this
-placeholder. Run the cell: a headless browser opens two pages of the shop as a new visitor.
+placeholder. Run the cell: a headless browser opens two pages of the shop as a new visitor, then signs up, on
+a shop where nobody calls `identify` yet.
 """)
 code("show_anonymous", """
 lesson.show_anonymous_visit()
@@ -101,6 +110,9 @@ Write the JavaScript that runs on every page of the shop and the blog. Keep the 
 *Bonus:* (1) after a log-out (`window.acme.justLoggedOut`), the next person on the same computer must not be
 counted as the previous customer — `_kmq.push(['clearIdentity'])`; (2) customers who type their e-mail in other
 case or with spaces at log-in must still be identified by the e-mail **as the shop stored it**.
+
+*If Jupyter answers "Cell magic `%%identify_snippet` not found", run the first code cell of the notebook, then
+this one again.* Write JavaScript only: no `<script>` tags, no template code such as `<% if current_user %>`.
 """)
 code("identify_snippet", """
 %%identify_snippet
@@ -113,45 +125,42 @@ if (window.acme.customer) {
 }
 ### END SOLUTION
 """, solution=True)
+md("see_it", """
+### See what your snippet does
+A headless browser visits the shop with your snippet on every page: a new visitor browses, signs up, reads the
+blog (which never knows the customer), comes back the next day, logs out, and someone else uses the computer.
+Watch `km_ai` and `km_ni` at each step: `identify` saves the ID in the cookie `km_ai`, so pages **without**
+the call, and **later sessions**, still know the person; and the tracker **links the anonymous ID** to them.
+""")
+code("scripted_visit", """
+lesson.scripted_visit()
+""")
 md("check_my_work", """
 Press **Check my work**: a headless Chromium signs up, logs in, browses the shop and the blog, closes and reopens
 the browser, shares a computer… with your snippet on every page, and shows what happened. Change the snippet, run
-its cell again, and check again as often as you like.
+its cell again, and check again as often as you like (each press uses other customers).
 """)
 code("check_button", """
 lesson.check_my_work()
 """)
 md("live_shop", """
 ### Try it yourself
-The shop runs in this notebook; your snippet is on every page. Click around (log in as
-`alice.martin@example.com`, password `identify-me`) and watch what the tracker receives. Your browser's
-developer tools (*Application → Cookies*) show `km_ai` and `km_ni`.
+The shop runs in this notebook, with your snippet on every page. Click around (log in as
+`alice.martin@example.com`, password `identify-me`), or press **Run a scripted visit**, and watch what the
+tracker receives below the shop. Your browser's developer tools (*Application → Cookies*) show `km_ai` and
+`km_ni`.
 """)
 code("live_view", """
 lesson.live_shop()
 """)
-md("tests_intro", """
-### Graded: your snippet in the browser
-Each cell below is one check (its points are in the cell's title when graded). They all share one run of the
-checks, so the first takes a few seconds.
-""")
-for check_id, points, bonus in CHECK_POINTS:
-    grade_id = "test_" + check_id.replace("-", "_")
-    code(grade_id, f"""
-from autograder.notebook.grading import assert_check
-assert_check("{check_id}", seed={VISIBLE_SEED}){"  # bonus" if bonus else ""}
-### BEGIN HIDDEN TESTS
-assert_check("{check_id}", seed={HIDDEN_SEED})  # other customers, other names
-### END HIDDEN TESTS
-""", grade=True, points=points)
-
 md("warning", """
 ## 3. Never the same argument for several people
 
 Calling `identify` with the same value for different people **merges them into one person, for good**: every
 alias joins IDs irreversibly, and the only way out is a new API key (a new, empty account). The crowd below is
-seven real people visiting the shop — signing up, coming back, reading the blog, sharing a computer. Count the
-people the tracker sees with your snippet, with `identify('customer')` for everyone, and with no identify at all.
+seven real people visiting the shop — signing up, coming back, reading the blog, two sharing a computer, two
+with the same name. Compare the people the tracker sees with your snippet, with `identify('customer')` for
+everyone, with the display name, and with no identify at all.
 """)
 code("crowd", """
 lesson.crowd_picture()
@@ -166,7 +175,10 @@ cookie. It is URL-encoded (`ann%40example.com`; anonymous IDs contain `+`, `/` a
 ### Exercise 2 (6 points)
 Write `person_id(cookie_header)` that takes an HTTP `Cookie` header such as
 `"session=abc; km_ai=ann%40example.com; km_lv=x"` and returns the decoded ID (`"ann@example.com"`), or `None`
-when there is no `km_ai` cookie (or the header is not usable).
+when there is no `km_ai` cookie, when its value is empty, or when the argument is not a string at all.
+Cookies are separated by `;` (with or without spaces); only a cookie named exactly `km_ai` counts; if there
+are several, the first one wins, and the value is decoded as the library decodes it (JavaScript's
+`decodeURIComponent`: `%xx` escapes only, a `+` stays a `+`).
 """)
 code("person_id", """
 from urllib.parse import unquote
@@ -184,6 +196,12 @@ def person_id(cookie_header):
     return None
     ### END SOLUTION
 """, solution=True)
+md("try_it", """
+Try your function on the `Cookie` headers that real visits sent to the shop in this notebook (not graded):
+""")
+code("try_person_id", """
+lesson.try_person_id(person_id)
+""")
 code("test_person_id_visible", """
 assert person_id("km_ai=ann%40example.com") == "ann@example.com"
 assert person_id("session=abc; km_ai=ann%40example.com; km_lv=x") == "ann@example.com"
@@ -195,27 +213,37 @@ assert person_id("km_ai=ann%40example.com") == "ann@example.com"
 assert person_id("") is None, "an empty header has no km_ai"
 assert person_id("km_ai=y75Fe33597qBqkR4obZZYV%2BwF3Y%3D") == "y75Fe33597qBqkR4obZZYV+wF3Y=", "decode %2B and %3D"
 assert person_id("km_ai=a%2Fb%2Bc%3D") == "a/b+c=", "decode %2F too"
+assert person_id("km_ai=a+b%2Bc") == "a+b+c", "in a cookie, + is a plus sign, not a space"
 assert person_id("xkm_ai=wrong; km_ai=right") == "right", "xkm_ai is another cookie"
 assert person_id("xkm_ai=wrong") is None, "xkm_ai is not km_ai"
+assert person_id("km_aix=wrong; km_ai=right") == "right", "km_aix is another cookie"
 assert person_id("  km_lv=x ;   km_ai=bob%40example.org  ") == "bob@example.org", "spaces around cookies"
+assert person_id("km_lv=x;km_ai=bob%40example.org") == "bob@example.org", "no space after ';'"
 assert person_id("km_ai") is None, "a cookie without '=' is malformed"
+assert person_id("km_ai=") is None, "an empty km_ai is no ID"
 assert person_id(";;;") is None
 assert person_id("km_ai=first%40example.com; km_ai=second") == "first@example.com", "the first one wins"
 assert person_id(None) is None, "not a header at all"
+assert person_id(b"km_ai=ann%40example.com") is None, "bytes are not a header string"
 ### END HIDDEN TESTS
 """, grade=True, points=4)
 md("quiz_intro", """
 ## 5. Quiz (4 points)
-Answer by assigning the variables below.
+Answer by replacing `None` in the cell below (and delete the `raise` line). Letters may be written `"a"`, `"A"` or `"(a)"`; `True`/`False` as
+Python booleans.
 
 1. `same_id_for_many`: what happens when you call `identify` with the same value for many people?
    `"a"` they become one person at the tracker · `"b"` nothing, each stays separate · `"c"` only the last one counts
 2. `can_be_undone`: can that be undone? `True` or `False`
-3. `cookie_name`: which cookie holds the person's ID, the one to read when you need it?
+3. `cookie_name`: which cookie holds the person's ID, the one to read when you need it? (its name, as a string)
 4. `best_identifier`: the best value to identify customers by? `"a"` display name · `"b"` e-mail address ·
    `"c"` the word "customer" · `"d"` the page title
 """)
 code("quiz", """
+same_id_for_many = None  # "a", "b" or "c"
+can_be_undone = None  # True or False
+cookie_name = None  # the cookie's name, e.g. "km_xx"
+best_identifier = None  # "a", "b", "c" or "d"
 ### BEGIN SOLUTION
 same_id_for_many = "a"
 can_be_undone = False
@@ -224,17 +252,41 @@ best_identifier = "b"
 ### END SOLUTION
 """, solution=True)
 code("test_quiz", """
-def _answer(value):
-    return value.strip().lower() if isinstance(value, str) else value
+def _letter(value):
+    return value.strip().strip("().").strip().lower() if isinstance(value, str) else value
 
-assert _answer(same_id_for_many) in {"a", "b", "c"}, "answer with a letter"
+
+def _name(value):
+    return value.strip().strip("'`" + '"').strip().lower() if isinstance(value, str) else value
+
+
+assert _letter(same_id_for_many) in {"a", "b", "c"}, "same_id_for_many: answer with a letter, a, b or c"
+assert can_be_undone in (True, False) and isinstance(can_be_undone, bool), "can_be_undone: answer True or False"
+assert isinstance(cookie_name, str) and _name(cookie_name), "cookie_name: the cookie's name, as a string"
+assert _letter(best_identifier) in {"a", "b", "c", "d"}, "best_identifier: answer with a letter, a to d"
 ### BEGIN HIDDEN TESTS
-assert _answer(same_id_for_many) == "a", "same argument for many people: they become one person"
+assert _letter(same_id_for_many) == "a", "same argument for many people: they become one person"
 assert can_be_undone is False, "an alias cannot be undone"
-assert _answer(cookie_name) == "km_ai", "the person's ID is in km_ai"
-assert _answer(best_identifier) == "b", "e-mail addresses are unique and readable"
+assert _name(cookie_name) == "km_ai", "the person's ID is in km_ai"
+assert _letter(best_identifier) == "b", "e-mail addresses are unique and readable"
 ### END HIDDEN TESTS
 """, grade=True, points=4)
+md("tests_intro", """
+## 6. Graded: your snippet in the browser
+Each cell below is one check of Exercise 1 (its points in the comment); the grader also runs them with other
+customers.
+They all share one run of the checks, so the first takes a few seconds. They come last so that *Run All*
+shows you everything above even while a check still fails.
+""")
+for check_id, points, bonus in CHECK_POINTS:
+    grade_id = "test_" + check_id.replace("-", "_")
+    code(grade_id, f"""
+from autograder.notebook.grading import assert_check
+assert_check("{check_id}", seed={VISIBLE_SEED})  # {points} points{" (bonus)" if bonus else ""}
+### BEGIN HIDDEN TESTS
+assert_check("{check_id}", seed={HIDDEN_SEED})  # other customers, other names
+### END HIDDEN TESTS
+""", grade=True, points=points)
 md("wrap_up", """
 ## Done
 You identified customers by e-mail only where you know them, kept them identified across pages and sessions,

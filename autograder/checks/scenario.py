@@ -89,7 +89,7 @@ class ScenarioContext:
             return
         shot = None
         if visitor is not None:
-            shot = await visitor.screenshot(self.shots_dir / f"{check}.png")
+            shot = await visitor.screenshot(self.shots_dir / f"{self.name}-{check}.png")
         self.verdicts[check] = Verdict(False, message, shot, len(self.timeline) - 1 if self.timeline else None)
 
     async def expect(self, check: str, ok: bool, message: str, visitor: Visitor | None = None) -> bool:

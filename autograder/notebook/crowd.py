@@ -1,26 +1,32 @@
 """A crowd of visitors on the shop, for the picture behind the lesson's warning:
-how many people the tracker sees, against how many really visited, for a
-snippet beside a constant identify('customer') and beside no identify at all.
+the real people against the people the tracker ends up with, for the learner's
+snippet beside a constant ``identify('customer')``, the display name, and no
+identify at all.
 
 Every visit is real (headless Chromium, the simulated library and tracker);
-each snippet gets its own run on the shared server, and they run concurrently.
+each snippet gets its own run on the checks' server, and they run concurrently.
+Who is who is not guessed from IDs: every page view the crowd makes is found
+at the tracker, so each real person's views lead to the people they were
+credited to.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..checks.customers import CustomerFactory
 from ..checks.engine import BrowserEngine
+from ..checks.scenario import is_anonymous_id
 from ..checks.visitor import Timeouts, Visitor
 
 CONSTANT = "_kmq.push(['identify', 'customer']);"
+DISPLAY_NAME = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.name]); }"
 NO_IDENTIFY = "// no identify call"
-REAL_PEOPLE = 7
+READER = "an anonymous reader"
+CROWD_SIZE = 7  # six customers (two share a display name, two share a computer) and one reader
 
 
 @dataclass
@@ -28,45 +34,56 @@ class CrowdResult:
     label: str
     real_people: int
     tracker_people: int
-    largest_person_ids: int  # how many IDs the biggest merged person holds
+    named_people: int  # tracker people with an ID other than an anonymous one
+    merged: list[tuple[str, int]] = field(default_factory=list)  # (a name of the person, real people in it)
+
+    def summary(self) -> str:
+        parts = [f"{self.tracker_people} {'person' if self.tracker_people == 1 else 'people'} in the report for "
+                 f"{self.real_people} real ones, {self.named_people} of them named"]
+        parts += [f"the visits of {count} real people went to one person ({name})" for name, count in self.merged]
+        return "; ".join(parts)
 
 
-async def _crowd(engine: BrowserEngine, snippet: str, seed: int) -> str:
+async def _crowd(engine: BrowserEngine, snippet: str, seed: int) -> tuple[str, list]:
+    """Walk the crowd; return the run tag and every recorded step (with the real person's name)."""
     site = engine.ensure_site()
     run = f"crowd-{uuid.uuid4().hex[:10]}"
     site.register_run(run, snippet)
     browser = await engine.browser()
     people = CustomerFactory(random.Random(seed))
     a, b, c, d, f = (people.make() for _ in range(5))
-    g = people.make(name=f.name)  # same display name as f
+    g = people.make(name=f.name)  # same display name as f: names are not identities
+    timeline: list = []
     visitors: list[Visitor] = []
 
     async def browser_of(name: str) -> Visitor:
-        visitor = Visitor(browser, site, run=run, name=name, timeline=[], timeouts=Timeouts())
+        visitor = Visitor(browser, site, run=run, name=name, timeline=timeline, timeouts=Timeouts())
         visitors.append(visitor)
         return await visitor.open()
 
     async def signs_up_and_reads(customer) -> None:
-        v = await browser_of(customer.name)
+        v = await browser_of(customer.email)
         await v.visit("shop", "/pricing")
         await v.sign_up(customer)
-        await v.visit("blog", "/why-email")
+        await v.visit("blog", "/why-email")  # a page that does not know the customer
 
     async def returns_later() -> None:
-        v = await browser_of(b.name)
+        v = await browser_of(b.email)
         await v.sign_up(b)
-        await v.reopen()
+        await v.reopen()  # a later session
         await v.visit("blog", "/identities-101")
 
     async def shared_computer() -> None:
-        v = await browser_of("shared computer")
+        v = await browser_of(c.email)
         await v.sign_up(c)
+        # The page the log-out lands on is the next person's first page: the library cannot know better.
+        v.name = d.email
         await v.log_out()
         await v.visit("shop", "/pricing")
         await v.sign_up(d)
 
     async def just_browses() -> None:
-        v = await browser_of("anonymous reader")
+        v = await browser_of(READER)
         await v.visit("shop", "/pricing")
         await v.visit("blog", "/")
 
@@ -77,43 +94,34 @@ async def _crowd(engine: BrowserEngine, snippet: str, seed: int) -> str:
         for visitor in visitors:
             await visitor.close()
         site.forget_run(run)
-    return run
+    return run, timeline
 
 
-def simulate_crowd(snippets: dict[str, str], *, seed: int = 3, timeout_s: float = 60.0) -> list[CrowdResult]:
-    """Run the crowd once per snippet; count the people the tracker ends up with."""
+def tally(label: str, steps: list, requests: list[dict], people: list) -> CrowdResult:
+    """Count, from the tracker's side, how the crowd's page views were credited."""
+    person_of_id = {i: n for n, person in enumerate(people) for i in person.ids}
+    person_of_view = {r["props"].get("view"): person_of_id.get(r["person"]) for r in requests if r["kind"] == "e"}
+    holds: dict[int, set[str]] = {}
+    for step in steps:
+        person = person_of_view.get(step.view)
+        if person is not None:
+            holds.setdefault(person, set()).add(step.visitor)
+    named = [n for n, person in enumerate(people) if any(not is_anonymous_id(i) for i in person.ids)]
+    merged = []
+    for n, who in sorted(holds.items(), key=lambda item: -len(item[1])):
+        if len(who) > 1:
+            names = [i for i in people[n].ids if not is_anonymous_id(i)]
+            merged.append((", ".join(names)[:60] or "anonymous", len(who)))
+    return CrowdResult(label, CROWD_SIZE, len(people), len(named), merged)
+
+
+def simulate_crowd(snippets: dict[str, str], *, seed: int = 3, timeout_s: float = 90.0) -> list[CrowdResult]:
+    """Run the crowd once per snippet (concurrently); tally what the tracker saw."""
     engine = BrowserEngine.shared()
 
     async def all_crowds():
         return await asyncio.gather(*(_crowd(engine, code, seed) for code in snippets.values()))
 
-    runs = engine.run(all_crowds, timeout_s=timeout_s)
-    results = []
-    for label, run in zip(snippets, runs):
-        people = engine.ensure_site().people(run)
-        results.append(CrowdResult(label, REAL_PEOPLE, len(people), max((len(p.ids) for p in people), default=0)))
-    return results
-
-
-def plot_crowd(results: list[CrowdResult]) -> bytes:
-    """Bars: real people against the people the tracker sees, per snippet (PNG bytes)."""
-    from matplotlib.figure import Figure  # no pyplot: the kernel's own backend stays as it is
-
-    fig = Figure(figsize=(7.5, 3.6))
-    ax = fig.subplots()
-    labels = [r.label for r in results]
-    xs = range(len(results))
-    ax.bar([x - 0.2 for x in xs], [r.real_people for r in results], width=0.4, color="#9aa5c4", label="real people")
-    ax.bar([x + 0.2 for x in xs], [r.tracker_people for r in results], width=0.4, color="#3b5bdb",
-           label="people the tracker sees")
-    for x, r in zip(xs, results):
-        ax.text(x + 0.2, r.tracker_people + 0.1, str(r.tracker_people), ha="center")
-    ax.set_xticks(list(xs), labels)
-    ax.set_ylim(0, max(r.real_people for r in results) + 2.5)
-    ax.set_ylabel("people")
-    ax.set_title("Who visited vs. who the tracker thinks visited")
-    ax.legend(loc="upper center", ncol=2, frameon=False)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
+    walks = engine.run(all_crowds, timeout_s=timeout_s)
+    site = engine.ensure_site()
+    return [tally(label, steps, site.requests(run), site.people(run)) for label, (run, steps) in zip(snippets, walks)]

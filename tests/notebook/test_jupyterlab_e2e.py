@@ -1,19 +1,18 @@
-"""End to end in real JupyterLab, driven by Playwright in headless Chromium: a
-learner opens the released notebook, runs everything, presses Check my work and
-sees the checklist pass; nbgrader's Validate passes on the saved notebook.
+"""End to end in real JupyterLab, driven by Playwright in headless Chromium: the
+workspace `autograder lab` prepares (the learner version fetched from a local
+nbgrader exchange), a learner types the reference solution into the snippet cell
+and answers the exercises, runs all cells, presses "Check my work" and sees the
+whole checklist pass, then presses nbgrader's Validate button and sees success.
 
-The reference solution is written into the snippet cell of the notebook file
-before JupyterLab opens it: typing into the code editor through the browser
-fights auto-indentation and bracket closing, which is not what is tested here.
+Answers go in with Playwright's insert_text (one input event, like a paste), so
+the editor's auto-indentation and bracket closing do not rewrite them.
 """
 
 import asyncio
-import os
 import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,12 +22,28 @@ import pytest
 from playwright.async_api import async_playwright
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
-from autograder.grading.synthetic import PERSON_ID, QUIZ, SNIPPETS, answered
-from autograder.notebook.course import release_course
-from autograder.notebook_paths import ASSIGNMENT
+from autograder.notebook.course import COURSE_ID, lab_command, lab_env, prepare_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
+SNIPPET = ("%%identify_snippet\nif (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
+           "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }")
+PERSON_ID = '''from urllib.parse import unquote
+
+
+def person_id(cookie_header):
+    if not isinstance(cookie_header, str):
+        return None
+    for part in cookie_header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name == "km_ai":
+            return unquote(value.strip()) or None
+    return None'''
+QUIZ = 'same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "B"'
+ALL_RAN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
 
 
 def free_port() -> int:
@@ -40,75 +55,93 @@ def free_port() -> int:
 @pytest.fixture
 def lab(tmp_path):
     course = tmp_path / "course"
-    shutil.copytree(REPO / "notebooks", course, ignore=shutil.ignore_patterns("release", "gradebook.db"))
-    release = release_course(course_dir=course)
-    work = tmp_path / "learner"
-    shutil.copytree(release, work)
-    notebook = work / f"{ASSIGNMENT}.ipynb"
-    solved = answered(nbformat.read(str(notebook), as_version=4), snippet=SNIPPETS["with-bonus"],
-                      person_id_body=PERSON_ID["parses-cookies"], quiz=QUIZ["right"])
-    nbformat.write(solved, str(notebook))
+    shutil.copytree(REPO / "notebooks", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db", "exchange", "learner"))
+    workspace = prepare_lab(course_dir=course)
     port, token = free_port(), secrets.token_hex(16)
-    tools = str(Path(sys.executable).parent)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.token={token}", f"--notebook-dir={work}", "--allow-root"],
-        env=dict(os.environ, PATH=tools + os.pathsep + os.environ["PATH"], JUPYTER_CONFIG_DIR=str(tmp_path / "cfg")),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(lab_env(), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "run"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"))
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(lab_command(workspace, port=port, token=token), env=env, cwd=workspace.root,
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/api/status?token={token}", timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
-            time.sleep(0.3)
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
     else:
         proc.kill()
         pytest.fail("JupyterLab did not start within 60 s")
-    yield base, token, notebook, course
+    assert proc.poll() is None, (tmp_path / "lab.log").read_text()[-2000:]
+    yield base, token, workspace
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
-async def learner_session(base: str, token: str) -> str:
+async def replace_cell(page, cell, text: str) -> None:
+    await cell.locator(".cm-content").click()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.insert_text(text)
+    await page.keyboard.press("Escape")  # back to command mode
+
+
+async def learner_session(base: str, token: str, workspace) -> dict:
+    seen = {}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
-        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(120_000)
-        await page.goto(f"{base}/lab/tree/{ASSIGNMENT}.ipynb?token={token}")
-        await page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        await page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000) \
-            if await page.query_selector(".jp-Notebook-ExecutionIndicator") else asyncio.sleep(3)
-        await page.get_by_role("menuitem", name="Run").click()
-        await page.get_by_text("Run All Cells", exact=True).click()
-        button = page.get_by_role("button", name="Check my work")
-        await button.wait_for(timeout=120_000)
-        # all cells finished: the last test cell got its execution count
-        await page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-InputPrompt')].every(p => !p.textContent.includes('*'))",
-            timeout=180_000)
-        await button.click()
-        checklist = page.locator("text=20/20").first
-        await checklist.wait_for(timeout=60_000)
-        text = await page.locator(".jp-Notebook").inner_text()
-        await page.keyboard.press("Control+s")
-        await asyncio.sleep(1.5)
-        await browser.close()
-        return text
+        browser = await pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS), timeout=30_000)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(60_000)
+            await page.goto(f"{base}{workspace.notebook_url_path}?token={token}")
+            await page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+            await page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            code = page.locator(".jp-Notebook .jp-CodeCell")
+            await replace_cell(page, code.filter(has_text="%%identify_snippet").first, SNIPPET)
+            await replace_cell(page, code.filter(has_text="def person_id(cookie_header):").first, PERSON_ID)
+            await replace_cell(page, code.filter(has_text="# YOUR CODE HERE").first, QUIZ)
+            await page.get_by_role("menuitem", name="Run").click()
+            await page.get_by_text("Run All Cells", exact=True).click()
+            await page.wait_for_function(ALL_RAN, timeout=180_000, polling=500)
+            seen["errors"] = await page.locator(".jp-OutputArea-output[data-mime-type*='error']").count()
+
+            button = page.get_by_role("button", name="Check my work")
+            await button.scroll_into_view_if_needed()
+            started = time.perf_counter()
+            await button.click()
+            await page.get_by_text("20/20 points + bonus 4/4").first.wait_for(timeout=60_000)
+            seen["check_answer_s"] = time.perf_counter() - started
+            checklist = button.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            seen["checklist"] = await checklist.inner_text()
+
+            await page.locator(".validate-button").first.click()  # saves, then runs nbgrader validate
+            dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog").first
+            await dialog.wait_for(timeout=240_000)
+            seen["validate"] = await dialog.inner_text()
+        finally:
+            await browser.close()
+    return seen
 
 
-def test_learner_runs_everything_checks_and_validates(lab):
-    base, token, notebook, course = lab
-    text = asyncio.run(learner_session(base, token))
-    assert "20/20 points + bonus 4/4" in text
-    assert "✘" not in text.split("20/20 points")[1].split("Try it yourself")[0]
-    tools = str(Path(sys.executable).parent)
-    done = subprocess.run([str(Path(tools) / "nbgrader"), "validate", str(notebook)],
-                          capture_output=True, text=True, timeout=600, cwd=notebook.parent,
-                          env=dict(os.environ, PATH=tools + os.pathsep + os.environ["PATH"]))
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout[-2000:]
+def test_learner_types_runs_checks_and_validates(lab):
+    base, token, workspace = lab
+    listed = httpx.get(f"{base}/assignments?course_id={COURSE_ID}&token={token}", timeout=30).json()
+    assert listed["success"] and [a["status"] for a in listed["value"]] == ["fetched"]  # nbgrader's Assignments
+
+    seen = asyncio.run(asyncio.wait_for(learner_session(base, token, workspace), 600))
+    print(f"\nCheck my work answered in {seen['check_answer_s']:.2f} s (warm, in JupyterLab)")
+    assert seen["errors"] == 0
+    assert "✘" not in seen["checklist"] and seen["checklist"].count("✔") == 10
+    assert "Success! Your notebook passes all the tests." in seen["validate"], seen["validate"]
+    saved = nbformat.read(str(workspace.notebook), as_version=4)
+    snippet = next(c for c in saved.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "identify_snippet")
+    assert snippet.source == SNIPPET  # what was typed is what was saved and validated

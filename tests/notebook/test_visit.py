@@ -1,0 +1,84 @@
+"""The scripted visit and the live shop: real cookies, step by step, say what a
+snippet did; the inspector shows what the live shop's tracker received."""
+
+import asyncio
+
+import pytest
+
+from autograder.notebook import live, state
+from autograder.notebook.shop_view import ShopView
+from autograder.notebook.visit import VisitResult, findings, scripted_visit
+
+REFERENCE = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+WITH_BONUS = "if (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n" + REFERENCE
+ANON = "y75Fe33597qBqkR4obZZYV+wF3Y="
+LABELS = ["open /", "open /pricing", "sign up", "blog", "next day", "log out", "someone else"]
+
+
+def fake_visit(km_ai: list[str], people: list[list[str]]) -> VisitResult:
+    timeline = [{"label": label, "url": "", "km_ai": value, "km_ni": None, "ki": value, "visitor": "v"}
+                for label, value in zip(LABELS, km_ai)]
+    return VisitResult("ann@example.com", timeline, people, "")
+
+
+def test_findings_of_a_right_snippet_without_the_bonus():
+    visit = fake_visit([ANON, ANON] + ["ann@example.com"] * 5, [[ANON, "ann@example.com"]])
+    marks = [ok for ok, _ in findings(visit)]
+    assert marks == [True, True, True, True, True, False]
+    assert "the bonus exercise fixes this" in findings(visit)[-1][1]
+
+
+def test_findings_of_identify_customer_for_everyone():
+    visit = fake_visit(["customer"] * 7, [[ANON, "customer"]])
+    found = findings(visit)
+    assert "already 'customer'" in found[0][1] and not any(ok for ok, _ in found)
+
+
+def test_findings_say_where_a_visit_stopped():
+    visit = fake_visit([ANON, ANON], [[ANON]])
+    visit.problem = "your code did not finish within 3 s on /signup"
+    assert findings(visit)[-1] == (False, "The visit stopped early: your code did not finish within 3 s on /signup")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("snippet, marks", [(WITH_BONUS, [True] * 6), ("", [True, False, False, False, False])])
+def test_a_real_visit(site, snippet, marks):
+    visit = scripted_visit(snippet, site=site, seed=5)
+    assert [ok for ok, _ in findings(visit)] == marks
+    assert visit.problem is None and len(visit.timeline) == 7
+    if snippet:  # the last page's cookies: a new anonymous visitor after the log-out
+        assert "km_ai=" in visit.cookie_header and "%3D" in visit.cookie_header and "km_ni" not in visit.cookie_header
+
+
+@pytest.mark.browser
+def test_a_visit_with_a_throwing_snippet_says_so(site):
+    visit = scripted_visit("window.acme.nobody.email.length;", site=site, seed=5)
+    assert any("threw an error on /: Cannot read properties of undefined" in sentence for ok, sentence in findings(visit))
+
+
+@pytest.mark.browser
+def test_the_shop_view_runs_a_visit_and_the_inspector_follows(site, monkeypatch):
+    monkeypatch.setattr(state, "_snippet", REFERENCE)
+    view = ShopView(site=site)
+    assert view.iframe().src == site.local_url + "/"
+    asyncio.run(asyncio.wait_for(view.visit(), 60))
+    assert "the cookie remembers" in view.visit_output.value
+    assert "alias" in view.inspector.value and "distinct" in view.inspector.value
+    assert not view.visit_button.disabled
+
+
+def test_the_shop_view_before_the_snippet_cell(site, monkeypatch):
+    monkeypatch.setattr(state, "_snippet", None)
+    view = ShopView(site=site)
+    asyncio.run(view.visit())
+    assert "Run the <code>%%identify_snippet</code> cell first" in view.visit_output.value
+
+
+def test_the_live_shop_serves_every_new_snippet(monkeypatch):
+    """Re-running the snippet cell changes the pages of the shop in the notebook, with no other step."""
+    monkeypatch.setattr(state, "_snippet", None)
+    site = live.live_site()
+    state.store("// first")
+    assert site.snippet == "// first"
+    state.store(REFERENCE)
+    assert live.live_site() is site and site.snippet == REFERENCE
