@@ -9,11 +9,10 @@ A cell that is valid Python, or does not look like the snippet, is never touched
 
 from __future__ import annotations
 
-import ast
 import re
 
 from ..snippet import MAGIC
-from .magic import SnippetProblem
+from .magic import SnippetProblem, _parses_as_python
 
 # What the snippet is made of; generic JavaScript shapes count only with a ';' too, so
 # a Python typo elsewhere in the notebook is not taken for a lost snippet.
@@ -28,14 +27,6 @@ class MissingMagic(SnippetProblem):
 
 def _raising(message: str) -> list[str]:
     return [f"raise __import__({_PROBLEM!r}, fromlist=['MissingMagic']).MissingMagic({message!r})\n"]
-
-
-def _is_python(source: str) -> bool:
-    try:
-        ast.parse(source)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def magic_not_first(lines: list[str]) -> list[str]:
@@ -58,7 +49,7 @@ def javascript_without_magic(lines: list[str]) -> list[str]:
     try:
         source = "".join(lines)
         looks_like_js = _SNIPPET_HINT.search(source) or (_JS_HINT.search(source) and ";" in source)
-        if not looks_like_js or _is_python(source):
+        if not looks_like_js or _parses_as_python(source):
             return lines
         return _raising(f"this cell holds JavaScript, but its first line '{MAGIC}' is missing: put that line "
                         "back at the top of the cell, then run it again")
