@@ -37,6 +37,10 @@ LAUNCH_ARGS = (
     "--no-first-run",
     "--disable-quic",
     "--disable-gpu",
+    "--disable-gpu-compositing",  # software compositing in the renderer: about 0.2 s less CPU a checklist
+    # Visitors never go back: keeping old pages alive for the back button, and the
+    # process swaps that prepare for it, only cost CPU (about 0.1 s a checklist).
+    "--disable-features=BackForwardCache,ProactivelySwapBrowsingInstance,RenderDocument",
 )
 
 HOW_TO_GET_ONE = (

@@ -9,7 +9,6 @@ says what happened and where.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -114,8 +113,6 @@ class Visitor:
         self.context.set_default_timeout(self.timeouts.page_s * 1000)
         await self.context.expose_function("__identifyLabCookieWrite", self._on_cookie_write)
         await self.context.add_init_script(COOKIE_WATCH_JS)
-        # Only the simulated site's own port is reachable, even on loopback.
-        await self.context.route(re.compile(rf"^(?!https?://[^/]+:{self.site.port}/)"), lambda route: route.abort())
         self.context.on("page", self._on_new_page)
         self.page = await self.context.new_page()
         self.page.on("pageerror", self._on_page_error)
@@ -160,13 +157,15 @@ class Visitor:
         await self._navigate(lambda: self.page.goto(self.url(where, path), wait_until="domcontentloaded"), path)
         return await self.settle(label or f"open {'blog ' if where == 'blog' else ''}{path}", expect_path=None)
 
-    async def submit_form(self, path: str, fields: dict[str, str], label: str, expect_path: str) -> Step:
-        """Open a form page, fill it like a person, submit, and land.
+    async def submit_form(self, path: str, fields: dict[str, str], label: str, expect_path: str, *,
+                          form_open: bool = False) -> Step:
+        """Open a form page (unless the visitor is on it: ``form_open``), fill it like a person, submit, and land.
 
-        The form page itself is not settled: nothing is judged there, and what
+        A form page opened here is not settled: nothing is judged there, and what
         its library sent is re-sent from km_uq if the submit cuts it short.
         """
-        await self._navigate(lambda: self.page.goto(self.url("shop", path), wait_until="domcontentloaded"), path)
+        if not form_open:
+            await self._navigate(lambda: self.page.goto(self.url("shop", path), wait_until="domcontentloaded"), path)
         page = self._live_page(path)
         try:
             for selector, value in fields.items():
@@ -176,9 +175,10 @@ class Visitor:
         await self._navigate(lambda: _click_and_wait(page, self.timeouts.page_s), expect_path)
         return await self.settle(label, expect_path=expect_path)
 
-    async def sign_up(self, customer: Customer) -> Step:
+    async def sign_up(self, customer: Customer, *, form_open: bool = False) -> Step:
         fields = {"#name": customer.name, "#email": customer.email, "#password": customer.password}
-        return await self.submit_form("/signup", fields, f"sign up as {customer.email}", "/account")
+        return await self.submit_form("/signup", fields, f"sign up as {customer.email}", "/account",
+                                      form_open=form_open)
 
     async def log_in(self, typed_email: str, password: str) -> Step:
         fields = {"#email": typed_email, "#password": password}

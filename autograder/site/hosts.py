@@ -18,8 +18,19 @@ COOKIE_DOMAIN = ".acme.test"
 # Chromium applies the first matching rule: the simulated hosts go to loopback,
 # anything else fails to resolve, so learner code cannot reach the network.
 HOST_RESOLVER_RULES = "MAP *.acme.test 127.0.0.1, MAP *.kmtrack.test 127.0.0.1, MAP * ~NOTFOUND"
-# For tests and tools that must also open http://127.0.0.1:PORT/ pages.
-LOOPBACK_EXCEPTION = "EXCLUDE 127.0.0.1, "
+# A proxy that cannot resolve: whatever the browser does not send straight to the
+# simulated site's own port goes there and fails. This fences off other loopback
+# ports (IP literals skip the resolver rules) inside Chromium, with no per-request
+# round trip to the test harness.
+DEAD_PROXY = "http://proxy.invalid:9"
+
+
+def browser_args(port: int) -> list[str]:
+    """Chromium flags under which only the simulated hosts on ``port`` are reachable."""
+    direct = ";".join(f"*.{domain}:{port}" for domain in ("acme.test", "kmtrack.test"))
+    return [f"--host-resolver-rules={HOST_RESOLVER_RULES}", f"--proxy-server={DEAD_PROXY}",
+            # <-loopback> drops Chromium's implicit bypass of localhost and 127.0.0.1.
+            f"--proxy-bypass-list=<-loopback>;{direct}"]
 # Checks tag each browser context with this header so concurrent scenarios keep
 # their own snippet and tracker data on one shared server.
 RUN_HEADER = "x-identify-lab-run"

@@ -13,7 +13,7 @@ import uvicorn
 from ..errors import AutograderError
 from .accounts import AccountStore
 from .app import create_app
-from .hosts import BLOG_HOST, HOST_RESOLVER_RULES, LOOPBACK_EXCEPTION, SHOP_HOST, TRACKER_HOST
+from .hosts import BLOG_HOST, SHOP_HOST, TRACKER_HOST, browser_args
 from .people import Person
 from .tracker_store import TrackerStore
 
@@ -133,13 +133,8 @@ class SimulatedSite:
 
     @property
     def browser_args(self) -> list[str]:
-        """Chromium flags that resolve the simulated hosts and nothing else."""
-        return [f"--host-resolver-rules={HOST_RESOLVER_RULES}"]
-
-    @property
-    def browser_args_with_loopback(self) -> list[str]:
-        """Like ``browser_args``, but plain http://127.0.0.1:PORT/ pages open too."""
-        return [f"--host-resolver-rules={LOOPBACK_EXCEPTION}{HOST_RESOLVER_RULES}"]
+        """Chromium flags under which the simulated hosts are reachable and nothing else."""
+        return browser_args(self.port)
 
     # -- what the tracker saw
     def requests(self, run: str | None = None) -> list[dict]:
