@@ -35,7 +35,15 @@ def _validate(snippet: str) -> None:
 
 
 async def _run_scenario(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, snippet: str, seed: int,
-                        shots_dir: Path, budget_s: float, timeouts: Timeouts) -> tuple[ScenarioContext, float]:
+                        shots_dir: Path, deadline: float, slots: asyncio.Semaphore,
+                        timeouts: Timeouts) -> tuple[ScenarioContext, float]:
+    async with slots:
+        return await _run_scenario_now(name, checks, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                                       budget_s=max(1.0, deadline - time.perf_counter()), timeouts=timeouts)
+
+
+async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, snippet: str, seed: int,
+                            shots_dir: Path, budget_s: float, timeouts: Timeouts) -> tuple[ScenarioContext, float]:
     started = time.perf_counter()
     browser = await engine.browser()
     sc = ScenarioContext(name=name, browser=browser, site=engine.ensure_site(), snippet=snippet, seed=seed,
@@ -79,31 +87,34 @@ def _evidence(sc: ScenarioContext, verdict: Verdict) -> dict:
 
 
 async def run_checks_async(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                           screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None) -> Report:
+                           screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None,
+                           parallel: int | None = None) -> Report:
     """Judge ``snippet`` from inside a running event loop (e.g. a Jupyter kernel)."""
     _validate(snippet)
     checks = select(only)
     engine = engine or BrowserEngine.shared()
-    return await engine.run_async(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir),
+    return await engine.run_async(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel),
                                   timeout_s=timeout_s + 10)
 
 
 def run_checks(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-               screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None) -> Report:
+               screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None,
+               parallel: int | None = None) -> Report:
     """Judge ``snippet`` with the checklist and return a ``Report``.
 
+    Scenarios run concurrently, at most ``parallel`` at a time (default: all).
     Safe to call from plain Python and from code running under an asyncio loop
     (Jupyter, nbclient): the browser work runs on the engine's own loop thread.
     """
     _validate(snippet)
     checks = select(only)
     engine = engine or BrowserEngine.shared()
-    return engine.run(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir),
+    return engine.run(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel),
                       timeout_s=timeout_s + 10)
 
 
 async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine, seed: int | None, timeout_s: float,
-                   screenshots_dir: str | Path | None) -> Report:
+                   screenshots_dir: str | Path | None, parallel: int | None) -> Report:
     started = time.perf_counter()
     seed = random.randrange(1, 10**6) if seed is None else int(seed)
     shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
@@ -114,10 +125,11 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
         for scenario in check.scenarios:
             by_scenario.setdefault(scenario, []).append(check)
     # Leave time to close contexts and collect evidence inside the overall budget.
-    budget_s = max(1.0, timeout_s - (time.perf_counter() - started) - 2.0)
+    deadline = started + timeout_s - 2.0
+    slots = asyncio.Semaphore(parallel or len(by_scenario))
     outcomes = await asyncio.gather(*(
         _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
-                      budget_s=budget_s, timeouts=Timeouts())
+                      deadline=deadline, slots=slots, timeouts=Timeouts())
         for name, owned in by_scenario.items()
     ))
     contexts = {sc.name: sc for sc, _ in outcomes}

@@ -9,6 +9,7 @@ identical snippets in one batch are judged once.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -49,20 +50,31 @@ def load_report(folder: str | Path, snippet: str, seed: int) -> Report | None:
         return None
 
 
-def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: float = 20.0) -> Report:
-    """The report for (snippet, seed): from the folder, or judged now and kept there."""
+def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: float = 20.0,
+                   parallel: int | None = None) -> Report:
+    """The report for (snippet, seed): from the folder, or judged now and kept there.
+
+    Workers that meet the same snippet at once judge it once: the others wait on
+    its lock (the run is bounded in time; a dead holder's lock is freed by the OS).
+    """
     found = load_report(folder, snippet, seed)
     if found is not None:
         return found
     folder = Path(folder)
-    key = report_key(snippet, seed)
-    from ..checks import run_checks
-
-    report = run_checks(snippet, seed=seed, timeout_s=timeout_s, screenshots_dir=folder / "screenshots" / key)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    tmp.write_text(report.to_json_text(), encoding="utf-8")
-    os.replace(tmp, folder / f"{key}.json")  # atomic: workers may race on the same snippet
+    key = report_key(snippet, seed)
+    with open(folder / f".{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = load_report(folder, snippet, seed)
+        if found is not None:
+            return found
+        from ..checks import run_checks
+
+        report = run_checks(snippet, seed=seed, timeout_s=timeout_s, screenshots_dir=folder / "screenshots" / key,
+                            parallel=parallel)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(report.to_json_text(), encoding="utf-8")
+        os.replace(tmp, folder / f"{key}.json")  # atomic: readers never see half a report
     return report
 
 

@@ -41,6 +41,15 @@ def test_same_seed_same_customers_and_verdicts():
         "timeline"] != first.result("identify-after-login").evidence["timeline"]
 
 
+def test_fewer_scenarios_at_a_time_same_verdicts():
+    """Graders run fewer scenarios at once to save memory; the verdicts must not change."""
+    snippet = "_kmq.push(['identify', (window.acme.customer || {}).name || 'guest']);"
+    verdicts = lambda r: {c.id: c.passed for c in r.checks}  # noqa: E731
+    all_at_once, one_at_a_time = run_checks(snippet, seed=8), run_checks(snippet, seed=8, parallel=1)
+    assert verdicts(one_at_a_time) == verdicts(all_at_once)
+    assert not all(verdicts(all_at_once).values())
+
+
 def test_without_a_seed_one_is_chosen_and_reported():
     report = run_checks(GOOD, only="anonymous-before-login")
     assert isinstance(report.seed, int) and report.to_json()["seed"] == report.seed
