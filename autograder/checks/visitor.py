@@ -24,7 +24,23 @@ COOKIE_WATCH_JS = r"""
   const desc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
   const report = window.__identifyLabCookieWrite;
   // What the page really sees, even if learner code replaces document.cookie.
-  Object.defineProperty(window, '__identifyLabCookies', {value: () => desc.get.call(document)});
+  const cookies = () => desc.get.call(document);
+  Object.defineProperty(window, '__identifyLabCookies', {value: cookies});
+  // One step's probe, in one round trip: wait until the library has started and the
+  // tracker has answered every beacon (km_uq, its queue of unsent requests, is empty),
+  // at most budgetMs, then report. Timers and clocks are the page's originals, kept
+  // here before learner code can replace them.
+  const sleep = window.setTimeout.bind(window), clock = performance.now.bind(performance), P = Promise;
+  const started = () => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq);
+  Object.defineProperty(window, '__identifyLabProbe', {value: async (budgetMs) => {
+    const until = clock() + budgetMs;
+    while (!(started() && !/(?:^|;\s*)km_uq=/.test(cookies())) && clock() < until) {
+      await new P((resolve) => sleep(resolve, 10));
+    }
+    let ki = null;
+    try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
+    return [ki, document.body ? document.body.getAttribute('data-view') : null, cookies(), started()];
+  }});
   Object.defineProperty(Document.prototype, 'cookie', {
     configurable: true, enumerable: desc.enumerable,
     get() { return desc.get.call(this); },
@@ -44,19 +60,6 @@ COOKIE_WATCH_JS = r"""
 })();
 //# sourceURL=identify-lab-watch.js
 """
-
-# The library has started (it replaced the _kmq array) and the tracker has
-# answered every beacon (km_uq, the queue of unsent requests, is empty).
-LIBRARY_READY_JS = "() => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq)"
-SETTLED_JS = r"() => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq)" \
-             r" && !/(?:^|;\s*)km_uq=/.test(document.cookie)"
-PROBE_JS = """() => {
-  let ki = null, raw = null;
-  try { raw = window.__identifyLabCookies(); } catch (e) {}
-  try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
-  return [ki, document.body ? document.body.getAttribute('data-view') : null, raw];
-}"""
-
 
 class StepFailed(Exception):
     """A step could not be completed; the message is for the learner."""
@@ -218,27 +221,27 @@ class Visitor:
             raise StepFailed(f"your code navigated away from the shop to {page.url[:120]} ({label})")
         if expect_path is not None and path != expect_path:
             raise StepFailed(f"expected to land on {expect_path} after '{label}' but the browser is on {path}")
-        try:
-            await page.wait_for_function(SETTLED_JS, polling=10, timeout=self.timeouts.library_s * 1000)
-        except PlaywrightError as err:
-            if page.is_closed():
-                raise StepFailed(f"the page was closed by your code (window.close()?) on {path}") from err
-            # Unsent requests stay in km_uq, as in a real browser; say so if the library never started.
-            try:
-                started = await asyncio.wait_for(page.evaluate(LIBRARY_READY_JS), self.timeouts.probe_s)
-            except (asyncio.TimeoutError, PlaywrightError):
-                started = False
-            if not started:
-                self._step_errors.append("the Kissmetrics library did not start on this page")
-        return await self.record_step(label)
+        return await self.record_step(label, wait_s=self.timeouts.library_s)
 
-    async def record_step(self, label: str) -> Step:
+    async def record_step(self, label: str, *, wait_s: float = 0.0) -> Step:
+        """Probe the page (after waiting up to ``wait_s`` for the library to settle) and record the step.
+
+        A page whose code never yields (an endless loop) cannot answer: the step then
+        shows the browser's cookie jar. Unsent requests stay in km_uq, as in a real browser.
+        """
         ki = view = raw = None
+        started = False
         if self.page is not None and not self.page.is_closed():
             try:
-                ki, view, raw = await asyncio.wait_for(self.page.evaluate(PROBE_JS), self.timeouts.probe_s)
+                ki, view, raw, started = await asyncio.wait_for(
+                    self.page.evaluate("(ms) => window.__identifyLabProbe(ms)", wait_s * 1000),
+                    wait_s + self.timeouts.probe_s)
             except (asyncio.TimeoutError, PlaywrightError, TypeError, ValueError):
-                pass
+                if self.page.is_closed():
+                    raise StepFailed("the page was closed by your code (window.close()?) on "
+                                     f"{urlsplit(self.page.url).path or label}") from None
+        if wait_s and not started:
+            self._step_errors.append("the Kissmetrics library did not start on this page")
         # The page's own view of its cookies (the order the library reads them in);
         # the browser's cookie jar when the page cannot answer.
         cookies = parse_cookie_header(raw) if isinstance(raw, str) else await self.cookies()
