@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from playwright.async_api import Browser, BrowserContext, Error as PlaywrightError, Page
 
 from ..site import RUN_HEADER, SimulatedSite
+from ..site.hosts import context_proxy
 
 # Installed before any page script: records writes of km_* cookies that do not
 # come from the library itself (the caller's stack frame tells which script).
@@ -111,6 +112,7 @@ class Visitor:
     async def open(self, storage_state: dict | None = None) -> "Visitor":
         self.context = await self.browser.new_context(
             extra_http_headers={RUN_HEADER: self.run}, storage_state=storage_state,
+            proxy=context_proxy(self.site.port),  # nothing but this visitor's site is reachable
             viewport={"width": 900, "height": 640}, java_script_enabled=True,
         )
         self.context.set_default_timeout(self.timeouts.page_s * 1000)

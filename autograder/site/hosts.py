@@ -25,12 +25,23 @@ HOST_RESOLVER_RULES = "MAP *.acme.test 127.0.0.1, MAP *.kmtrack.test 127.0.0.1, 
 DEAD_PROXY = "http://proxy.invalid:9"
 
 
+def _direct(port: int) -> list[str]:
+    return [f"*.{domain}:{port}" for domain in ("acme.test", "kmtrack.test")]
+
+
 def browser_args(port: int) -> list[str]:
     """Chromium flags under which only the simulated hosts on ``port`` are reachable."""
-    direct = ";".join(f"*.{domain}:{port}" for domain in ("acme.test", "kmtrack.test"))
     return [f"--host-resolver-rules={HOST_RESOLVER_RULES}", f"--proxy-server={DEAD_PROXY}",
             # <-loopback> drops Chromium's implicit bypass of localhost and 127.0.0.1.
-            f"--proxy-bypass-list=<-loopback>;{direct}"]
+            f"--proxy-bypass-list=<-loopback>;{';'.join(_direct(port))}"]
+
+
+def context_proxy(port: int) -> dict:
+    """The same fence for one browser context (Playwright's ``proxy``), for a site on ``port``:
+    one browser serves visitors of several sites (the checks' own, a notebook's live shop)."""
+    return {"server": DEAD_PROXY, "bypass": ",".join(["<-loopback>", *_direct(port)])}
+
+
 # Checks tag each browser context with this header so concurrent scenarios keep
 # their own snippet and tracker data on one shared server.
 RUN_HEADER = "x-identify-lab-run"
