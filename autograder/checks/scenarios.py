@@ -216,7 +216,8 @@ async def shared_computer(sc: ScenarioContext) -> None:
     signed_up = await computer.sign_up(previous)
     previous_id = signed_up.km_ai  # whatever ID the previous customer ended up with
     check = "shared-computer"
-    after = [await computer.log_out(), await computer.visit("blog", "/why-email", label="the next visitor reads the blog")]
+    after = [await computer.log_out(),
+             await computer.visit("blog", "/why-email", label="the next visitor reads the blog")]
     theirs = sc.person_ids(previous_id) | {previous_id}
     for step in after:
         if step.km_ai in theirs or step.km_ni in theirs:

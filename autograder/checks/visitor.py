@@ -223,26 +223,19 @@ class Visitor:
             raise StepFailed(f"your code navigated away from the shop to {page.url[:120]} ({label})")
         if expect_path is not None and path != expect_path:
             raise StepFailed(f"expected to land on {expect_path} after '{label}' but the browser is on {path}")
-        return await self.record_step(label, wait_s=self.timeouts.library_s)
-
-    async def record_step(self, label: str, *, wait_s: float = 0.0) -> Step:
-        """Probe the page (after waiting up to ``wait_s`` for the library to settle) and record the step.
-
-        A page whose code never yields (an endless loop) cannot answer: the step then
-        shows the browser's cookie jar. Unsent requests stay in km_uq, as in a real browser.
-        """
+        # One probe waits for the library and its beacons, then reads the step. A page whose
+        # code never yields (an endless loop) cannot answer: the step then shows the browser's
+        # cookie jar. Unsent requests stay in km_uq, as in a real browser.
+        wait_s = self.timeouts.library_s
         ki = view = raw = None
         started = False
-        if self.page is not None and not self.page.is_closed():
-            try:
-                ki, view, raw, started = await asyncio.wait_for(
-                    self.page.evaluate("(ms) => window.__identifyLabProbe(ms)", wait_s * 1000),
-                    wait_s + self.timeouts.probe_s)
-            except (asyncio.TimeoutError, PlaywrightError, TypeError, ValueError):
-                if self.page.is_closed():
-                    raise StepFailed("the page was closed by your code (window.close()?) on "
-                                     f"{urlsplit(self.page.url).path or label}") from None
-        if wait_s and not started:
+        try:
+            ki, view, raw, started = await asyncio.wait_for(
+                page.evaluate("(ms) => window.__identifyLabProbe(ms)", wait_s * 1000), wait_s + self.timeouts.probe_s)
+        except (asyncio.TimeoutError, PlaywrightError, TypeError, ValueError):
+            if page.is_closed():
+                raise StepFailed(f"the page was closed by your code (window.close()?) on {path}") from None
+        if not started:
             self._step_errors.append("the Kissmetrics library did not start on this page")
         # The page's own view of its cookies (the order the library reads them in);
         # the browser's cookie jar when the page cannot answer.

@@ -18,28 +18,22 @@ COOKIE_DOMAIN = ".acme.test"
 # Chromium applies the first matching rule: the simulated hosts go to loopback,
 # anything else fails to resolve, so learner code cannot reach the network.
 HOST_RESOLVER_RULES = "MAP *.acme.test 127.0.0.1, MAP *.kmtrack.test 127.0.0.1, MAP * ~NOTFOUND"
-# A proxy that cannot resolve: whatever the browser does not send straight to the
-# simulated site's own port goes there and fails. This fences off other loopback
-# ports (IP literals skip the resolver rules) inside Chromium, with no per-request
-# round trip to the test harness.
+# A proxy that cannot resolve. Everything the browser loads goes there and fails
+# unless its context lets its own site through (``context_proxy``): this fences off
+# other loopback ports too (IP literals skip the resolver rules), inside Chromium,
+# with no per-request round trip to the test harness.
 DEAD_PROXY = "http://proxy.invalid:9"
-
-
-def _direct(port: int) -> list[str]:
-    return [f"*.{domain}:{port}" for domain in ("acme.test", "kmtrack.test")]
-
-
-def browser_args(port: int) -> list[str]:
-    """Chromium flags under which only the simulated hosts on ``port`` are reachable."""
-    return [f"--host-resolver-rules={HOST_RESOLVER_RULES}", f"--proxy-server={DEAD_PROXY}",
-            # <-loopback> drops Chromium's implicit bypass of localhost and 127.0.0.1.
-            f"--proxy-bypass-list=<-loopback>;{';'.join(_direct(port))}"]
+# <-loopback> drops Chromium's implicit bypass of localhost and 127.0.0.1.
+BROWSER_ARGS = (f"--host-resolver-rules={HOST_RESOLVER_RULES}", f"--proxy-server={DEAD_PROXY}",
+                "--proxy-bypass-list=<-loopback>")
 
 
 def context_proxy(port: int) -> dict:
-    """The same fence for one browser context (Playwright's ``proxy``), for a site on ``port``:
-    one browser serves visitors of several sites (the checks' own, a notebook's live shop)."""
-    return {"server": DEAD_PROXY, "bypass": ",".join(["<-loopback>", *_direct(port)])}
+    """Playwright's ``proxy`` for a browser context whose pages may reach the simulated
+    hosts on ``port`` and nothing else (one browser serves several sites: the checks'
+    own, a notebook's live shop)."""
+    return {"server": DEAD_PROXY,
+            "bypass": ",".join(["<-loopback>", *(f"*.{domain}:{port}" for domain in ("acme.test", "kmtrack.test"))])}
 
 
 # Checks tag each browser context with this header so concurrent scenarios keep

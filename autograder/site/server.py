@@ -13,7 +13,7 @@ import uvicorn
 from ..errors import AutograderError
 from .accounts import AccountStore
 from .app import create_app
-from .hosts import BLOG_HOST, SHOP_HOST, TRACKER_HOST, browser_args
+from .hosts import BLOG_HOST, BROWSER_ARGS, SHOP_HOST, TRACKER_HOST
 from .people import Person
 from .tracker_store import TrackerStore
 
@@ -133,8 +133,9 @@ class SimulatedSite:
 
     @property
     def browser_args(self) -> list[str]:
-        """Chromium flags under which the simulated hosts are reachable and nothing else."""
-        return browser_args(self.port)
+        """Chromium flags that resolve the simulated hosts and, by default, reach nothing;
+        a context opens its site with ``hosts.context_proxy(port)``."""
+        return list(BROWSER_ARGS)
 
     # -- what the tracker saw
     def requests(self, run: str | None = None) -> list[dict]:
