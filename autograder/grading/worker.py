@@ -29,6 +29,7 @@ from ..checks import CHECKS
 from ..errors import UnusableInput
 from ..snippet import snippet_from_notebook
 from . import recheck
+from .feedback_exporter import FeedbackExporter
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
 from .trusted import TRUSTED_REPORTS_ENV, trusted_report
@@ -99,6 +100,8 @@ class Worker:
         nbconfig.Execute.timeout = int(config.cell_timeout_s)
         nbconfig.Execute.execute_retries = 1  # a kernel that fails to start gets one more try
         nbconfig.GenerateFeedback.preprocessors = _feedback_preprocessors()
+        nbconfig.GenerateFeedback.exporter_class = FeedbackExporter
+        nbconfig.FeedbackExporter.template_cache_dir = str(self.root / "template-cache")
         # Kernels talk over IPC sockets in the worker's folder: no TCP ports, no network needed.
         (self.root / "ipc").mkdir()
         nbconfig.KernelManager.transport = "ipc"
