@@ -51,11 +51,12 @@ def load_report(folder: str | Path, snippet: str, seed: int) -> Report | None:
 
 
 def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: float = 20.0,
-                   parallel: int | None = None) -> Report:
+                   parallel: int | None = None, wait: bool = True) -> Report | None:
     """The report for (snippet, seed): from the folder, or judged now and kept there.
 
     Workers that meet the same snippet at once judge it once: the others wait on
     its lock (the run is bounded in time; a dead holder's lock is freed by the OS).
+    With ``wait=False``, None at once while another worker is judging it.
     """
     found = load_report(folder, snippet, seed)
     if found is not None:
@@ -64,7 +65,10 @@ def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: fl
     folder.mkdir(parents=True, exist_ok=True)
     key = report_key(snippet, seed)
     with open(folder / f".{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
         found = load_report(folder, snippet, seed)
         if found is not None:
             return found
@@ -76,6 +80,20 @@ def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: fl
         tmp.write_text(report.to_json_text(), encoding="utf-8")
         os.replace(tmp, folder / f"{key}.json")  # atomic: readers never see half a report
     return report
+
+
+def trusted_reports(folder: str | Path, snippet: str, seeds: tuple[int, ...], **options) -> dict[int, Report]:
+    """The reports for every seed. Seeds another worker is judging right now are
+    taken last: two workers meeting one new snippet judge its seeds side by side
+    instead of one waiting for the other."""
+    reports: dict[int, Report] = {}
+    for wait in (False, True):
+        for seed in seeds:
+            if seed not in reports:
+                report = trusted_report(folder, snippet, seed, wait=wait, **options)
+                if report is not None:
+                    reports[seed] = report
+    return {seed: reports[seed] for seed in seeds}
 
 
 def kernel_report(snippet: str, seed: int) -> Report | None:

@@ -32,7 +32,7 @@ from . import recheck
 from .feedback_exporter import FeedbackExporter
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
-from .trusted import TRUSTED_REPORTS_ENV, trusted_report
+from .trusted import TRUSTED_REPORTS_ENV, trusted_reports
 
 
 @dataclass
@@ -175,9 +175,9 @@ class Worker:
         except UnusableInput as err:
             result.reason = str(err).replace("the submission: ", "")
             return
-        for seed in self.config.seeds:
-            report = trusted_report(self.reports_dir, snippet, seed, timeout_s=self.config.checks_timeout_s,
-                                    parallel=self.config.scenarios_in_parallel)
+        reports = trusted_reports(self.reports_dir, snippet, self.config.seeds, timeout_s=self.config.checks_timeout_s,
+                                  parallel=self.config.scenarios_in_parallel)
+        for seed, report in reports.items():
             result.checks[str(seed)] = report.to_json()
             failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
             if failing and result.screenshot_png_b64 is None and Path(failing.evidence["screenshot"]).exists():

@@ -5,7 +5,7 @@ import time
 
 import autograder.checks as checks
 from autograder.checks.report import Report
-from autograder.grading.trusted import load_report, trusted_report
+from autograder.grading.trusted import load_report, trusted_report, trusted_reports
 
 
 def test_workers_meeting_one_snippet_judge_it_once(tmp_path, monkeypatch):
@@ -29,3 +29,26 @@ def test_workers_meeting_one_snippet_judge_it_once(tmp_path, monkeypatch):
     assert load_report(tmp_path, "x()", 7) is not None
     trusted_report(tmp_path, "x()", 1913)  # another seed is another judgement
     assert calls == [("x()", 7), ("x()", 1913)]
+
+
+def test_two_workers_meeting_a_new_snippet_judge_its_seeds_side_by_side(tmp_path, monkeypatch):
+    started = {7: threading.Event(), 1913: threading.Event()}
+    side_by_side = {}
+
+    def run_checks(snippet, *, seed, **kwargs):
+        started[seed].set()
+        other = 1913 if seed == 7 else 7
+        side_by_side[seed] = started[other].wait(3)  # is the other seed being judged meanwhile?
+        return Report(checks=[], seed=seed, duration_s=0.0)
+
+    monkeypatch.setattr(checks, "run_checks", run_checks)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(trusted_reports(tmp_path, "x()", (7, 1913))))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert side_by_side == {7: True, 1913: True}  # neither worker sat waiting while the other judged
+    assert [list(r) for r in results] == [[7, 1913], [7, 1913]]  # every seed, in the asked order
+    assert all(r[seed].seed == seed for r in results for seed in r)
