@@ -1,7 +1,9 @@
 """Grade the same synthetic class two ways in one run: ``autograder grade`` (2
 workers) and plain ``nbgrader autograde``; check the scores agree; print seconds
-per submission, the ratio, where the time goes, the cost of the sandbox and of
-the trusted re-check, and the peak memory of a worker. Asserts nothing.
+per submission and the ratio (both timed from a course whose gradebook already
+has the assignment, as after its release), where the time goes, the cost of the
+sandbox and of the trusted re-check, and the peak memory of a worker. Asserts
+nothing.
 
 Run: .venv/bin/python benchmarks/bench_grading.py [SIZE]   (default 60; takes minutes)
 """
@@ -21,6 +23,7 @@ import psutil
 from nbgrader.api import Gradebook
 
 from autograder.grading.batch import grade_batch
+from autograder.grading.gradebook import prepare_assignment
 from autograder.grading.synthetic import synthesize_class
 from autograder.notebook.course import release_course
 from autograder.notebook_paths import ASSIGNMENT, default_course_dir
@@ -66,6 +69,9 @@ class PeakMemory:
 
 def ours(submissions: Path, root: Path, *, sandbox: bool) -> tuple[float, dict, dict, float]:
     course = copy_course(root / ("course-ours" if sandbox else "course-unconfined"))
+    # As for plain nbgrader below: the assignment is in the gradebook before the clock starts,
+    # as it is in a course that released it.
+    prepare_assignment(course, ASSIGNMENT)
     with PeakMemory() as memory:
         started = time.perf_counter()
         batch = grade_batch(submissions, course_dir=course, assignment=ASSIGNMENT, out_dir=course / "out",
