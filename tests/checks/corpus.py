@@ -32,6 +32,16 @@ CORPUS = {
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }",
         set(),
     ),
+    "correct-on-a-page-that-replaces-dom-methods": (
+        # Other scripts on a page may replace the DOM's methods: people still type and click.
+        "Document.prototype.querySelector = function () { return null; };\n"
+        "HTMLElement.prototype.click = function () {};\nHTMLElement.prototype.focus = function () {};\n"
+        "EventTarget.prototype.dispatchEvent = function () { return true; };\n"
+        "Object.defineProperty(HTMLInputElement.prototype, 'value', {get: function () { return ''; }, "
+        "set: function () {}});\n"
+        "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }",
+        {"shared-computer"},
+    ),
     # -- classic mistakes
     "constant-customer": (
         "_kmq.push(['identify', 'customer']);",
