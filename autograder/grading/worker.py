@@ -106,6 +106,10 @@ class Worker:
         (self.root / "ipc").mkdir()
         nbconfig.KernelManager.transport = "ipc"
         nbconfig.KernelManager.ip = str(self.root / "ipc" / "kernel")
+        nbconfig.KernelManager.client_class = "autograder.grading.kernel_client.ReadyKernelClient"
+        # The graded notebook is saved from the client's side: a kernel's own clean-up
+        # (history, atexit hooks) only costs time, so it is stopped, not asked to stop.
+        nbconfig.BoundedExecute.shutdown_kernel = "immediate"
         self.sandboxed = config.sandbox and sandbox_available()
         # Every kernel starts through the sandbox launcher: confined by bubblewrap where
         # possible, with CPU, memory, file-size and process limits in any case.
