@@ -8,7 +8,8 @@ processes. Without it, grading still works, unconfined, and says so.
 
 ``python -m autograder.grading.sandbox kernel -- CMD...`` is the launcher a
 sandboxed kernelspec uses: it reads what to hide and what may be written from
-the environment and the kernel's working folder, then execs bubblewrap.
+the environment and the kernel's working folder, sets the limits on itself
+(bubblewrap and the kernel inherit them), then execs bubblewrap.
 """
 
 from __future__ import annotations
@@ -80,35 +81,39 @@ def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str
     tmp = workdir / ".tmp"
     tmp.mkdir(exist_ok=True)
     argv += ["--chdir", str(workdir), "--setenv", "TMPDIR", str(tmp)]
-    limits = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--"]
-    return [*argv, "--", *limits, *command]
+    return [*argv, "--", *command]
 
 
-def _root_processes() -> int:
+def _processes() -> int:
     return sum(1 for entry in os.listdir("/proc") if entry.isdigit())
 
 
-def apply_limits(policy: Policy) -> None:
-    """Limits for the current process and its children (then exec the command)."""
-    resource.setrlimit(resource.RLIMIT_CPU, (policy.cpu_s, policy.cpu_s + 5))
-    resource.setrlimit(resource.RLIMIT_AS, (policy.memory_bytes, policy.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (policy.file_bytes, policy.file_bytes))
-    # Counted per user across the machine: allow what runs now plus a margin, so a fork bomb stops there.
-    processes = _root_processes() + policy.extra_processes
-    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+def rlimits(policy: Policy) -> list[tuple[int, tuple[int, int]]]:
+    """The limits for a confined command, set before it starts (they pass to its children)."""
+    # Processes are counted per user across the machine: allow what runs now plus a
+    # margin, so a fork bomb stops there.
+    processes = _processes() + policy.extra_processes
+    return [(resource.RLIMIT_CPU, (policy.cpu_s, policy.cpu_s + 5)),
+            (resource.RLIMIT_AS, (policy.memory_bytes, policy.memory_bytes)),
+            (resource.RLIMIT_FSIZE, (policy.file_bytes, policy.file_bytes)),
+            (resource.RLIMIT_NPROC, (processes, processes))]
+
+
+def apply_limits(limits: list[tuple[int, tuple[int, int]]]) -> None:
+    # Only system calls: safe between fork and exec, even in a process with threads.
+    for which, values in limits:
+        resource.setrlimit(which, values)
 
 
 def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s: float,
                  env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run a command confined if possible (else with limits only), bounded in time."""
-    if policy.confine and sandbox_available():
-        argv = bwrap_argv(command, workdir=workdir, policy=policy)
-    else:
-        argv = [sys.executable, "-m", "autograder.grading.sandbox", "limits", "--", *command]
+    argv = bwrap_argv(command, workdir=workdir, policy=policy) if policy.confine and sandbox_available() else command
+    limits = rlimits(policy)
     full_env = dict(os.environ if env is None else env)
     full_env[POLICY_ENV] = policy.to_env()
     return subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout_s,
-                          input=input)
+                          input=input, preexec_fn=lambda: apply_limits(limits))
 
 
 def install_kernelspec(folder: Path) -> str:
@@ -123,24 +128,26 @@ def install_kernelspec(folder: Path) -> str:
 
 
 def main(argv: list[str]) -> None:
+    """``kernel -- CMD...``: start a kernel confined, in the current folder."""
     mode, command = argv[0], argv[argv.index("--") + 1:]
+    if mode != "kernel":
+        sys.exit(f"sandbox launcher: unknown mode {mode!r} (expected 'kernel')")
     policy = Policy.from_env()
-    if mode == "kernel":
-        # IPython, matplotlib and friends write caches under HOME: give them the kernel's own folder
-        home = Path.cwd() / ".home"
-        home.mkdir(exist_ok=True)
-        os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"))
-        # The parent's PID means nothing inside a new PID namespace: without this the
-        # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
-        os.environ.pop("JPY_PARENT_PID", None)
-        if "-f" in command:
-            connection_file = command[command.index("-f") + 1]
-            if not Path(connection_file).exists():
-                # A kernel without its file would invent one nobody can reach: fail now, visibly.
-                sys.exit(f"kernel launcher: connection file {connection_file} is missing")
-        if policy.confine and sandbox_available():
-            os.execvp("bwrap", bwrap_argv(command, workdir=Path.cwd(), policy=policy))
-    apply_limits(policy)
+    # IPython, matplotlib and friends write caches under HOME: give them the kernel's own folder
+    home = Path.cwd() / ".home"
+    home.mkdir(exist_ok=True)
+    os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"))
+    # The parent's PID means nothing inside a new PID namespace: without this the
+    # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
+    os.environ.pop("JPY_PARENT_PID", None)
+    if "-f" in command:
+        connection_file = command[command.index("-f") + 1]
+        if not Path(connection_file).exists():
+            # A kernel without its file would invent one nobody can reach: fail now, visibly.
+            sys.exit(f"kernel launcher: connection file {connection_file} is missing")
+    apply_limits(rlimits(policy))
+    if policy.confine and sandbox_available():
+        command = bwrap_argv(command, workdir=Path.cwd(), policy=policy)
     os.execvp(command[0], command)
 
 

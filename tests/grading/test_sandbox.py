@@ -1,0 +1,48 @@
+"""Learner code runs under the policy's limits, in a kernel and in a re-check,
+confined or not."""
+
+import json
+import sys
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from autograder.grading.sandbox import POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available
+
+POLICY = dict(cpu_s=17, memory_bytes=900 * 2**20, file_bytes=3 * 2**20)
+READ_LIMITS = ("import resource, json; print(json.dumps([resource.getrlimit(r)[0] for r in "
+               "(resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE)]))")
+CONFINED = [pytest.param(True, marks=pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap")), False]
+
+
+@pytest.mark.parametrize("confine", CONFINED)
+def test_a_confined_command_runs_under_the_limits(tmp_path, confine):
+    done = run_confined([sys.executable, "-c", READ_LIMITS], workdir=tmp_path,
+                        policy=Policy(**POLICY, confine=confine), timeout_s=30)
+    assert json.loads(done.stdout) == [POLICY["cpu_s"], POLICY["memory_bytes"], POLICY["file_bytes"]], done.stderr
+
+
+@pytest.mark.parametrize("confine", CONFINED)
+def test_a_kernel_runs_under_the_limits_in_its_own_folder(tmp_path, monkeypatch, confine):
+    name = install_kernelspec(tmp_path)
+    work, ipc = tmp_path / "work", tmp_path / "ipc"
+    work.mkdir()
+    ipc.mkdir()
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    # As in a grading worker: no network in the sandbox, so the kernel talks over sockets in a folder.
+    monkeypatch.setenv(POLICY_ENV, Policy(**POLICY, writable=[str(ipc)], confine=confine).to_env())
+    km = KernelManager(kernel_name=name, transport="ipc", ip=str(ipc / "kernel"))
+    km.start_kernel(cwd=str(work))
+    try:
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        seen = []
+        kc.execute_interactive(READ_LIMITS + "; import os; print(os.getcwd())", timeout=30,
+                               output_hook=lambda msg: seen.append(msg["content"]["text"] if msg["content"].get("name") == "stdout" else ""))
+        kc.stop_channels()
+    finally:
+        km.shutdown_kernel(now=True)
+    limits, cwd = "".join(seen).splitlines()
+    assert json.loads(limits) == [POLICY["cpu_s"], POLICY["memory_bytes"], POLICY["file_bytes"]]
+    assert cwd == str(work)
