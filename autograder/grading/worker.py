@@ -94,7 +94,8 @@ class Worker:
         nbconfig = Config()
         nbconfig.CourseDirectory.root = str(self.root)
         nbconfig.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
-        nbconfig.Autograde.autograde_preprocessors = _bounded_preprocessors()
+        nbconfig.Autograde.sanitize_preprocessors = _quick_preprocessors("sanitize_preprocessors")
+        nbconfig.Autograde.autograde_preprocessors = _quick_preprocessors("autograde_preprocessors")
         nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
         nbconfig.BoundedExecute.notebook_timeout_s = config.notebook_timeout_s
         nbconfig.Execute.timeout = int(config.cell_timeout_s)
@@ -251,14 +252,18 @@ def apply_trusted_checks(result: GradeResult) -> None:
         result.cells[cell][0] = points
 
 
-def _bounded_preprocessors() -> list:
+def _quick_preprocessors(step: str) -> list:
+    """nbgrader's preprocessors for an autograde step, with ours in place of two of them:
+    Execute bounded in time for the whole notebook, CheckCellMetadata checking its
+    schema once."""
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
+    from nbgrader.preprocessors import CheckCellMetadata, Execute
 
+    from .cell_metadata import CheckCellMetadataOnce
     from .execute import BoundedExecute
 
-    default = Autograde.class_traits()["autograde_preprocessors"].default()
-    return [BoundedExecute if step is Execute else step for step in default]
+    ours = {Execute: BoundedExecute, CheckCellMetadata: CheckCellMetadataOnce}
+    return [ours.get(each, each) for each in Autograde.class_traits()[step].default()]
 
 
 def _feedback_preprocessors() -> list:
