@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AutograderError, UnusableInput
-from .gradebook import course_files, prepare_assignment, write_result
+from .gradebook import course_files, open_gradebook, prepare_assignment, write_result
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
 from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job, run_job_on_dask
@@ -94,7 +94,7 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
     def finished(job: GradeJob, print_: str, result: dict) -> None:
         if result["reason"].startswith(START_FAILED):
             raise AutograderError(result["reason"])
-        result = write_result(course_dir, assignment, notebook_id, result)
+        result = write_result(gradebook, course_dir, assignment, notebook_id, result)
         ledger.record(job.learner, print_, result)
         results[job.learner] = result
         progress.done += 1
@@ -102,10 +102,11 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
         if on_progress:
             on_progress(progress, job.learner)
 
-    if scheduler:
-        _run_on_dask(todo, config, scheduler, finished)
-    else:
-        _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
+    with open_gradebook(course_dir) as gradebook:
+        if scheduler:
+            _run_on_dask(todo, config, scheduler, finished)
+        else:
+            _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return BatchResult(results=results, intake=intake, graded_now=[job.learner for job, _ in todo],
                        resumed=resumed, duration_s=time.perf_counter() - started)

