@@ -116,12 +116,21 @@ def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s
                           input=input, preexec_fn=lambda: apply_limits(limits))
 
 
+# ipykernel_launcher's own lines, after making debugpy unimportable: ipykernel then
+# starts without its debugger (nobody debugs a kernel that grades), and without
+# importing debugpy, a fifth of a kernel's start-up.
+KERNEL_MAIN = ("import sys\nif sys.path[0] == '': del sys.path[0]\nsys.modules['debugpy'] = None\n"
+               "from ipykernel import kernelapp\nkernelapp.launch_new_instance()")
+
+
 def install_kernelspec(folder: Path) -> str:
     """A kernelspec (in ``folder``/kernels) whose kernels start through this launcher."""
     spec = folder / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "autograder.grading.sandbox", "kernel", "--",
-            sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    # The launcher needs only the standard library: run as a file, without site-packages
+    # (-S), it starts in half the time.
+    argv = [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "kernel", "--",
+            sys.executable, "-c", KERNEL_MAIN, "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (sandboxed)",
                                                   "language": "python"}))
     return KERNEL_NAME
