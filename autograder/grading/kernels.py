@@ -1,11 +1,15 @@
-"""A kernel client that is ready as soon as its kernel is.
+"""The grading kernels' manager and client: no idle waits around a kernel's life.
 
-jupyter_client's ``wait_for_ready`` ends by draining IOPub until 0.2 s pass
-without a message: a fifth of a second of idling per kernel, for every
-submission. This client keeps its checks (the kernel answers kernel_info, and a
-message arrives on IOPub, so that channel is connected) and drains only what
-has already arrived. Messages left over are start-up status messages: nbclient
-reads only replies to its own requests and skips the rest.
+Three waits in jupyter_client are idle time for every submission:
+- ``wait_for_ready`` ends by draining IOPub until 0.2 s pass without a message.
+  The client here keeps its checks (the kernel answers kernel_info, and a message
+  arrives on IOPub, so that channel is connected) and drains only what has
+  already arrived: what is left are start-up status messages, and nbclient reads
+  only replies to its own requests.
+- After killing a kernel, the manager polls for its end every 0.1 s; a killed
+  process is gone within milliseconds, so it polls every 5 ms.
+- Sockets connecting before the kernel has bound its own retry every 0.1 s
+  (ZeroMQ's default); here every 10 ms.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from __future__ import annotations
 import time
 from queue import Empty
 
+import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import DottedObjectName, Type, default
 
 
 class ReadyKernelClient(AsyncKernelClient):
@@ -34,7 +42,7 @@ class ReadyKernelClient(AsyncKernelClient):
                     self._handle_kernel_info_reply(reply)
                     break
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise RuntimeError("Kernel didn't respond before it died")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
         while True:  # what already arrived, without waiting for more
@@ -42,3 +50,17 @@ class ReadyKernelClient(AsyncKernelClient):
                 await self.iopub_channel.get_msg(timeout=0)
             except Empty:
                 break
+
+
+class GradingKernelManager(AsyncKernelManager):
+    client_class = DottedObjectName("autograder.grading.kernels.ReadyKernelClient")
+    client_factory = Type(klass=ReadyKernelClient)
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, 10)
+        return context
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))

@@ -107,7 +107,7 @@ class Worker:
         (self.root / "ipc").mkdir()
         nbconfig.KernelManager.transport = "ipc"
         nbconfig.KernelManager.ip = str(self.root / "ipc" / "kernel")
-        nbconfig.KernelManager.client_class = "autograder.grading.kernel_client.ReadyKernelClient"
+        nbconfig.BoundedExecute.kernel_manager_class = "autograder.grading.kernels.GradingKernelManager"
         # The graded notebook is saved from the client's side: a kernel's own clean-up
         # (history, atexit hooks) only costs time, so it is stopped, not asked to stop.
         nbconfig.BoundedExecute.shutdown_kernel = "immediate"

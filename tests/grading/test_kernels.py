@@ -1,17 +1,14 @@
-"""The grading kernels' client: ready when the kernel is, and nothing of the
-first cell's output lost."""
+"""The grading kernels' manager and client: ready when the kernel is, nothing of
+the first cell's output lost, and stopped for good."""
 
 import asyncio
 
-from jupyter_client.manager import AsyncKernelManager
-
-from autograder.grading.kernel_client import ReadyKernelClient
+from autograder.grading.kernels import GradingKernelManager, ReadyKernelClient
 
 
 def test_ready_client_sees_all_of_the_first_cells_output(tmp_path):
-    async def run() -> tuple[list[str], str]:
-        km = AsyncKernelManager(transport="ipc", ip=str(tmp_path / "kernel"),
-                                client_class="autograder.grading.kernel_client.ReadyKernelClient")
+    async def run() -> tuple[list[str], str, bool]:
+        km = GradingKernelManager(transport="ipc", ip=str(tmp_path / "kernel"))
         await km.start_kernel()
         try:
             kc = km.client()
@@ -28,10 +25,11 @@ def test_ready_client_sees_all_of_the_first_cells_output(tmp_path):
                     texts.append(msg["content"]["text"])
                 state = msg["content"].get("execution_state", state)
             kc.stop_channels()
-            return texts, state
         finally:
             await km.shutdown_kernel(now=True)
+        return texts, state, await km.is_alive()
 
-    texts, state = asyncio.run(run())
+    texts, state, alive = asyncio.run(run())
     assert "".join(texts) == "first\nsecond\n"
     assert state == "idle"
+    assert not alive
