@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
-import json
 import multiprocessing
 import os
 import shutil
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AutograderError, UnusableInput
-from ..snippet import snippet_from_notebook
 from .gradebook import course_files, open_gradebook, prepare_assignment, write_result
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
@@ -83,7 +81,6 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
         else:
             todo.append((GradeJob(submission.learner, submission.path.read_bytes()), print_))
 
-    todo = _new_snippets_first(todo)
     progress = Progress(total=len(intake.submissions), done=len(resumed), skipped=len(resumed),
                         failed=sum(not results[name]["graded"] for name in resumed))
     if on_progress:
@@ -113,33 +110,6 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return BatchResult(results=results, intake=intake, graded_now=[job.learner for job, _ in todo],
                        resumed=resumed, duration_s=time.perf_counter() - started)
-
-
-def _snippet_of(job: GradeJob) -> str | None:
-    try:
-        return snippet_from_notebook(json.loads(job.notebook), where=job.learner)
-    except (UnusableInput, ValueError, UnicodeDecodeError):
-        return None
-
-
-def _new_snippets_first(todo: list[tuple[GradeJob, str]]) -> list[tuple[GradeJob, str]]:
-    """One submission of each distinct snippet first, then the others, each in intake order.
-
-    The browser checks run once per distinct snippet (workers share their reports), so
-    this puts that work where both workers have work, and leaves the quick submissions,
-    whose checks are done, for the end of the batch, where one worker may wait for the
-    other's last one. Grades do not depend on the order."""
-    seen: set[str] = set()
-    first, later = [], []
-    for item in todo:
-        snippet = _snippet_of(item[0])
-        if snippet is None or snippet not in seen:
-            first.append(item)
-        else:
-            later.append(item)
-        if snippet is not None:
-            seen.add(snippet)
-    return first + later
 
 
 def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: int, finished) -> None:
