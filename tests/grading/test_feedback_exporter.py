@@ -1,9 +1,13 @@
-"""The feedback exporter keeps compiled templates between learners, and renders the same page."""
+"""The feedback exporter keeps compiled templates between learners, and renders the same
+page as nbconvert's HTMLExporter, accessibility touches included."""
 
 from __future__ import annotations
 
+import base64
+
 import jinja2
 import nbformat
+from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from traitlets.config import Config
 
@@ -12,6 +16,19 @@ from autograder.grading.feedback_exporter import FeedbackExporter
 
 NOTEBOOK = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Feedback"),
                                            nbformat.v4.new_code_cell("x = 1", outputs=[])])
+PIXEL = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")).decode()
+RICH = nbformat.v4.new_notebook(cells=[
+    nbformat.v4.new_markdown_cell("# Feedback\n\n![a picture](data:image/png;base64," + PIXEL + ")"),
+    nbformat.v4.new_code_cell("print('hi')\nassert False", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="hi\n"),
+        nbformat.v4.new_output("display_data", data={"image/png": PIXEL}),
+        nbformat.v4.new_output("display_data", data={"text/html": '<img src="x.png" alt="kept"><b>bold</b>'}),
+        nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=["AssertionError"]),
+    ]),
+    nbformat.v4.new_code_cell("x = 1", outputs=[]),
+])
 
 
 def compiles_during(export, monkeypatch) -> tuple[int, str]:
@@ -37,10 +54,23 @@ def test_second_learner_reuses_compiled_templates(tmp_path, monkeypatch):
     second, html_second = compiles_during(lambda: FeedbackExporter(config=config).from_notebook_node(NOTEBOOK),
                                           monkeypatch)
     assert first > 0 and second == 0
-    assert html_second == html_first == HTMLExporter().from_notebook_node(NOTEBOOK)[0]
+    assert html_second == html_first
+    assert str(BeautifulSoup(html_first, features="html.parser")) == HTMLExporter().from_notebook_node(NOTEBOOK)[0]
 
 
 def test_without_a_cache_folder_every_exporter_compiles(monkeypatch):
     first, _ = compiles_during(lambda: FeedbackExporter().from_notebook_node(NOTEBOOK), monkeypatch)
     second, _ = compiles_during(lambda: FeedbackExporter().from_notebook_node(NOTEBOOK), monkeypatch)
     assert first > 0 and second > 0
+
+
+def test_same_page_as_htmlexporter_with_images_and_outputs():
+    theirs, _ = HTMLExporter().from_notebook_node(RICH)
+    ours, _ = FeedbackExporter().from_notebook_node(RICH)
+    # Written without BeautifulSoup's re-serialisation, the page reads the same once parsed
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+    soup = BeautifulSoup(ours, features="html.parser")
+    assert len(soup.select("div.jp-Cell-inputWrapper[tabindex='0']")) == 3
+    assert len(soup.select("div.jp-OutputArea-output[tabindex='0']")) == 4
+    assert [img.get("alt") for img in soup.select("img")] == [
+        "a picture", "No description has been provided for this image", "kept"]
