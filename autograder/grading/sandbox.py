@@ -146,9 +146,6 @@ def main(argv: list[str]) -> None:
     home = Path.cwd() / ".home"
     home.mkdir(exist_ok=True)
     os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"))
-    # The parent's PID means nothing inside a new PID namespace: without this the
-    # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
-    os.environ.pop("JPY_PARENT_PID", None)
     if "-f" in command:
         connection_file = command[command.index("-f") + 1]
         if not Path(connection_file).exists():
@@ -156,6 +153,10 @@ def main(argv: list[str]) -> None:
             sys.exit(f"kernel launcher: connection file {connection_file} is missing")
     apply_limits(rlimits(policy))
     if policy.confine and sandbox_available():
+        # The parent's PID means nothing inside a new PID namespace: without this the
+        # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
+        # Unconfined, the kernel keeps watching its parent and quits when it dies.
+        os.environ.pop("JPY_PARENT_PID", None)
         command = bwrap_argv(command, workdir=Path.cwd(), policy=policy)
     os.execvp(command[0], command)
 

@@ -2,6 +2,7 @@
 confined or not."""
 
 import json
+import os
 import sys
 
 import pytest
@@ -38,11 +39,15 @@ def test_a_kernel_runs_under_the_limits_in_its_own_folder(tmp_path, monkeypatch,
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
         seen = []
-        kc.execute_interactive(READ_LIMITS + "; import os; print(os.getcwd())", timeout=30,
+        kc.execute_interactive(READ_LIMITS + "; import os; print(os.getcwd()); print(os.environ.get('JPY_PARENT_PID'))",
+                               timeout=30,
                                output_hook=lambda msg: seen.append(msg["content"]["text"] if msg["content"].get("name") == "stdout" else ""))
         kc.stop_channels()
     finally:
         km.shutdown_kernel(now=True)
-    limits, cwd = "".join(seen).splitlines()
+    limits, cwd, parent = "".join(seen).splitlines()
     assert json.loads(limits) == [POLICY["cpu_s"], POLICY["memory_bytes"], POLICY["file_bytes"]]
     assert cwd == str(work)
+    # Unconfined, the kernel watches the grader's process and quits with it; confined, bubblewrap
+    # ends it with its parent (a PID from outside its PID namespace would mean nothing there).
+    assert parent == ("None" if confine else str(os.getpid()))
