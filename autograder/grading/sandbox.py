@@ -6,8 +6,8 @@ and grading folders (source notebooks, gradebook, other submissions) replaced
 by empty ones, no capabilities, and limits on CPU time, memory, file size and
 processes. Without it, grading still works, unconfined, and says so.
 
-``python -m autograder.grading.sandbox kernel -- CMD...`` is the launcher a
-sandboxed kernelspec uses: it reads what to hide and what may be written from
+``python -I -S .../sandbox.py kernel -- CMD...`` is the launcher a sandboxed
+kernelspec uses (``install_kernelspec``): it reads what to hide and what may be written from
 the environment and the kernel's working folder, sets the limits on itself
 (bubblewrap and the kernel inherit them), then execs bubblewrap.
 """
