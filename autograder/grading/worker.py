@@ -99,7 +99,6 @@ class Worker:
         nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
         nbconfig.BoundedExecute.notebook_timeout_s = config.notebook_timeout_s
         nbconfig.Execute.timeout = int(config.cell_timeout_s)
-        nbconfig.Execute.execute_retries = 1  # a kernel that fails to start gets one more try
         nbconfig.GenerateFeedback.preprocessors = _feedback_preprocessors()
         nbconfig.GenerateFeedback.exporter_class = FeedbackExporter
         nbconfig.FeedbackExporter.template_cache_dir = str(self.root / "template-cache")
