@@ -45,11 +45,15 @@ COOKIE_WATCH_JS = r"""
   // Filling a form and pressing its submit button, in one round trip, with the DOM's own
   // methods kept before learner code can replace them. The page sees what a person's typing
   // shows scripts (focus, input and change events, then the button's click and the form's
-  // submit event). Returns the selectors it could not find.
+  // submit event), and, as a person takes a while to type, the library has started by then
+  // (at most budgetMs): its submit handlers (trackSubmit) see the submit. Returns the
+  // selectors it could not find.
   const query = Document.prototype.querySelector, focus = HTMLElement.prototype.focus;
   const click = HTMLElement.prototype.click, dispatch = EventTarget.prototype.dispatchEvent;
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set, Ev = Event;
-  Object.defineProperty(window, '__identifyLabFill', {value: (fields, submit) => {
+  Object.defineProperty(window, '__identifyLabFill', {value: async (fields, submit, budgetMs) => {
+    const until = clock() + budgetMs;
+    while (!started() && clock() < until) await new P((resolve) => sleep(resolve, 10));
     const missing = [];
     for (const [selector, value] of fields) {
       const input = query.call(document, selector);
@@ -194,7 +198,7 @@ class Visitor:
         if not form_open:
             await self._navigate(lambda: self.page.goto(self.url("shop", path), wait_until="domcontentloaded"), path)
         page = self._live_page(path)
-        await self._navigate(lambda: _fill_and_submit(page, fields, path), expect_path)
+        await self._navigate(lambda: _fill_and_submit(page, fields, path, self.timeouts.library_s), expect_path)
         return await self.settle(label, expect_path=expect_path)
 
     async def sign_up(self, customer: Customer, *, form_open: bool = False) -> Step:
@@ -281,13 +285,14 @@ class Visitor:
             return None
 
 
-async def _fill_and_submit(page: Page, fields: dict[str, str], path: str) -> None:
-    """Fill the form and submit it (one evaluation in the page: Playwright's fill and click
-    cost about 0.13 s of CPU more per form, most of a checklist's form steps), then wait for
-    the page the form leads to."""
+async def _fill_and_submit(page: Page, fields: dict[str, str], path: str, library_s: float) -> None:
+    """Once the page's library has started (at most ``library_s``), fill the form and submit
+    it (one evaluation in the page: Playwright's fill and click cost about 0.13 s of CPU more
+    per form, most of a checklist's form steps), then wait for the page the form leads to."""
     async with page.expect_navigation(wait_until="domcontentloaded"):
-        missing = await page.evaluate("([fields, submit]) => window.__identifyLabFill(fields, submit)",
-                                      [list(fields.items()), "button[type=submit]"])
+        missing = await page.evaluate(
+            "([fields, submit, budgetMs]) => window.__identifyLabFill(fields, submit, budgetMs)",
+            [list(fields.items()), "button[type=submit]", library_s * 1000])
         if missing:
             raise StepFailed(f"could not fill the form on {path}: {', '.join(missing)} not found on the page")
 

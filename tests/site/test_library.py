@@ -152,6 +152,28 @@ def test_track_submit_identifies_an_anonymous_visitor_by_the_email_field(browse)
     assert "password" not in submitted[-1]["props"]
 
 
+def test_a_form_is_submitted_once_the_library_has_started_as_a_person_would(browse):
+    """A person takes seconds to type: the checks submit a form only after the page's library
+    has started (bounded), even when it loads slowly, so its submit handlers see the submit."""
+    snippet = "_kmq.push(['trackSubmit', 'form', 'Submitted form']);"
+
+    async def walk(visitor, run):
+        v = await visitor()
+
+        async def slow_library(route):
+            await asyncio.sleep(0.4)
+            await route.continue_()
+
+        await v.context.route(re.compile(r"/i\.js$|\.2\.js$"), slow_library)
+        from autograder.checks.visitor import Customer
+
+        return await v.sign_up(Customer("Sam Slow", "Sam@Example.com", "password1"))
+
+    step = browse.run(walk, snippet=snippet)
+    assert step.km_ai == "Sam@Example.com"
+    assert any(r["name"] == "Submitted form" for r in browse.site.requests(None))
+
+
 def test_events_after_alias_belong_to_the_person(browse):
     async def walk(visitor, run):
         v = await visitor()
