@@ -68,6 +68,14 @@ def test_endless_loop_message_says_where():
     assert "did not finish within" in message and "/account" in message
 
 
+def test_a_form_field_removed_by_the_snippet_is_named_in_the_message():
+    snippet = ("document.addEventListener('DOMContentLoaded', function () {\n"
+               "  var field = document.getElementById('email'); if (field) field.remove();\n});")
+    report = run_checks(snippet, seed=5, only="identify-after-login")
+    message = report.result("identify-after-login").message
+    assert "could not fill the form on /signup" in message and "#email not found" in message
+
+
 def test_no_request_reaches_another_loopback_port(canary):
     port, hits = canary
     snippet = (f"fetch('http://127.0.0.1:{port}/fetch').catch(function () {{}});"
