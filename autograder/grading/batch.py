@@ -12,7 +12,9 @@ import concurrent.futures as cf
 import dataclasses
 import multiprocessing
 import os
+import pickle
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,21 +118,28 @@ def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: i
     """Run jobs on worker processes. When a worker dies, every job of that pool
     that had not finished is retried alone, so only the one that kills a
     worker by itself is reported as such."""
-    suspects = _run_round(todo, config, workers, finished)
+    # Workers get the path of their configuration, not the configuration: a spawned
+    # process reads its arguments only once it has imported this package (2 s), and the
+    # course's files (the gradebook grows with the class) overflow the pipe, so each
+    # worker's start would wait for the previous one's imports.
+    config_file = Path(config.work_dir or tempfile.mkdtemp(prefix="identify-lab-grader-")) / "worker-config.pickle"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_bytes(pickle.dumps(config))
+    suspects = _run_round(todo, str(config_file), workers, finished)
     for job, print_ in suspects:
-        if _run_round([(job, print_)], config, 1, finished):
+        if _run_round([(job, print_)], str(config_file), 1, finished):
             finished(job, print_, GradeResult(learner=job.learner, graded=False,
                                               reason="crashed the grading worker (out of memory or killed?)"
                                               ).to_json())
 
 
-def _run_round(jobs, config: WorkerConfig, workers: int, finished) -> list[tuple[GradeJob, str]]:
+def _run_round(jobs, config_file: str, workers: int, finished) -> list[tuple[GradeJob, str]]:
     if not jobs:
         return []
     context = multiprocessing.get_context("spawn")  # no inherited threads, loops or browsers
     broken = []
     with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                initializer=init_worker, initargs=(config,)) as pool:
+                                initializer=init_worker, initargs=(config_file,)) as pool:
         futures = {pool.submit(run_job, job): (job, print_) for job, print_ in jobs}
         try:
             for future in cf.as_completed(futures):

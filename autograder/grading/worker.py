@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import threading
@@ -320,12 +321,13 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore", category=SAWarning)
 
 
-def init_worker(config: WorkerConfig) -> None:
+def init_worker(config_file: str) -> None:
+    """Process-pool initializer: the worker's configuration is read from ``config_file``."""
     global _WORKER, _START_ERROR
     _exit_with_parent()
     _quiet()
     try:
-        _WORKER = Worker(config)
+        _WORKER = Worker(pickle.loads(Path(config_file).read_bytes()))
     except Exception as err:  # reported with the first job, as a grader problem, not a learner's
         _START_ERROR = f"{type(err).__name__}: {err}"
 
