@@ -30,6 +30,7 @@ from ..checks import CHECKS
 from ..errors import UnusableInput
 from ..snippet import snippet_from_notebook
 from . import recheck
+from .engines import share_engines
 from .feedback_exporter import FeedbackExporter
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
@@ -92,6 +93,7 @@ class Worker:
             target.write_bytes(data)
         self.reports_dir = config.reports_dir or str(work_dir / "check-reports")
         self.lock = threading.Lock()  # one submission at a time, even on a multi-threaded Dask worker
+        share_engines()
         nbconfig = Config()
         nbconfig.CourseDirectory.root = str(self.root)
         nbconfig.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
