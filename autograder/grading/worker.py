@@ -102,6 +102,9 @@ class Worker:
         nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
         nbconfig.BoundedExecute.notebook_timeout_s = config.notebook_timeout_s
         nbconfig.Execute.timeout = int(config.cell_timeout_s)
+        # nbconvert validates the notebook after each preprocessor (16 times per submission);
+        # once, after the last, is enough to refuse a broken one (-8 ms of CPU per submission).
+        nbconfig.Exporter.optimistic_validation = True
         nbconfig.GenerateFeedback.preprocessors = _feedback_preprocessors()
         nbconfig.GenerateFeedback.exporter_class = FeedbackExporter
         nbconfig.FeedbackExporter.template_cache_dir = str(self.root / "template-cache")
