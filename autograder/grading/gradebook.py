@@ -87,12 +87,12 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(learner)
         gb.update_or_create_submission(assignment, learner)
+        # All the notebook's grades in one query (find_grade would make one per cell).
+        grades = {grade.name: grade for grade in
+                  gb.find_submission_notebook(notebook_id, assignment, learner).grades}
         for grade_id, (score, _) in result["cells"].items():
-            try:
-                grade = gb.find_grade(grade_id, notebook_id, assignment, learner)
-            except MissingEntry:
-                continue
-            grade.auto_score = score
+            if grade_id in grades:
+                grades[grade_id].auto_score = score
         gb.db.commit()
         gb.db.close()  # no transaction, no lock, and no stale rows left between results
     result = dict(result)
