@@ -14,12 +14,17 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Float
 
+from .kernels import KernelReserve
+
 TIMEOUT_ENAME = "NotebookTimeout"
 DEAD_KERNEL_ENAME = "KernelDied"
 
 
 class BoundedExecute(Execute):
     notebook_timeout_s = Float(120.0, help="bound on executing the whole notebook").tag(config=True)
+    # Set by a grading worker: notebooks run in kernels it started ahead, and each
+    # notebook's end starts the next one.
+    reserve: KernelReserve | None = None
 
     def preprocess_cell(self, cell, resources, index):
         self.running_index = index  # the cell a kill would interrupt
@@ -28,9 +33,26 @@ class BoundedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self.timed_out = False
         self.running_index = 0
+        reserved = None
+        if km is None and self.reserve is not None:
+            reserved = self.reserve.take(((resources or {}).get("metadata") or {}).get("path"))
+            if reserved is not None:
+                km = reserved[0]
         timer = threading.Timer(self.notebook_timeout_s, self._kill)
         timer.daemon = True
         timer.start()
+        try:
+            return self._execute(nb, resources, km)
+        finally:
+            timer.cancel()
+            if reserved is not None:  # nbclient stops only the kernels it started
+                if getattr(self, "km", None) is not None:
+                    self._cleanup_kernel()
+                KernelReserve.discard(*reserved)
+            if self.reserve is not None:
+                self.reserve.start_next()
+
+    def _execute(self, nb, resources, km):
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:
@@ -44,8 +66,6 @@ class BoundedExecute(Execute):
                 raise
             self._mark_unfinished(nb, f"the notebook did not finish within {self.notebook_timeout_s:g} s")
             return nb, resources
-        finally:
-            timer.cancel()
 
     def _kill(self) -> None:
         self.timed_out = True

@@ -1,4 +1,5 @@
-"""The grading kernels' manager and client: no idle waits around a kernel's life.
+"""The grading kernels' manager and client: no idle waits around a kernel's life,
+and the next submission's kernel started ahead (``KernelReserve``).
 
 Three waits in jupyter_client are idle time for every submission:
 - ``wait_for_ready`` ends by draining IOPub until 0.2 s pass without a message.
@@ -14,13 +15,17 @@ Three waits in jupyter_client are idle time for every submission:
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import time
+from pathlib import Path
 from queue import Empty
 
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName, Type, default
 
 
@@ -64,3 +69,68 @@ class GradingKernelManager(AsyncKernelManager):
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+
+class KernelReserve:
+    """The next submission's kernel, started while the worker finishes the last one.
+
+    A kernel needs about half a second to start; its worker used to wait for it
+    with nothing to do. Now the worker starts the next kernel as soon as the last
+    one is stopped, and it boots while the worker writes the feedback, re-checks
+    the exercises and judges the next snippet. Each kernel still runs exactly one
+    notebook, in a new folder of its own (the learner's files are copied in, as
+    nbgrader would have run the kernel among them), and is killed after it.
+    Kernels are started only at the end of a notebook, inside nbgrader's autograde
+    step, so they have the environment nbgrader gives its kernels
+    (``NBGRADER_EXECUTION``); a worker's first notebook starts its kernel itself.
+    """
+
+    def __init__(self, folder: Path, kernel_name: str, config) -> None:
+        self.folder = folder
+        self.kernel_name = kernel_name
+        self.config = config
+        self._next: tuple[GradingKernelManager, Path] | None = None
+        self._started = 0
+        atexit.register(self.close)
+
+    def start_next(self) -> None:
+        """Start a kernel for the next notebook (nothing if one is waiting)."""
+        if self._next is not None:
+            return
+        self._started += 1
+        cwd = self.folder / f"kernel-{self._started}"
+        cwd.mkdir(parents=True)
+        km = GradingKernelManager(kernel_name=self.kernel_name, config=self.config)
+        try:
+            # As nbclient starts its kernels: IPython's history in memory, not in a file.
+            run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        except Exception:  # the next notebook starts its kernel the usual way and reports why it cannot
+            shutil.rmtree(cwd, ignore_errors=True)
+            return
+        self._next = (km, cwd)
+
+    def take(self, files_from: str | None) -> tuple[GradingKernelManager, Path] | None:
+        """The waiting kernel, if it is still alive, with the files of ``files_from``
+        copied into its folder; None: start one the usual way."""
+        taken, self._next = self._next, None
+        if taken is None:
+            return None
+        km, cwd = taken
+        if not run_sync(km.is_alive)():
+            self.discard(km, cwd)
+            return None
+        if files_from:
+            shutil.copytree(files_from, cwd, dirs_exist_ok=True)
+        return km, cwd
+
+    @staticmethod
+    def discard(km: GradingKernelManager, cwd: Path) -> None:
+        """Stop a kernel (if it still runs) and remove its folder."""
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+        shutil.rmtree(cwd, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._next is not None:
+            self.discard(*self._next)
+            self._next = None

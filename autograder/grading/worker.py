@@ -31,7 +31,9 @@ from ..errors import UnusableInput
 from ..snippet import snippet_from_notebook
 from . import recheck
 from .engines import share_engines
+from .execute import BoundedExecute
 from .feedback_exporter import FeedbackExporter
+from .kernels import KernelReserve
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
 from .trusted import TRUSTED_REPORTS_ENV, trusted_reports
@@ -120,6 +122,8 @@ class Worker:
         # Every kernel starts through the sandbox launcher: confined by bubblewrap where
         # possible, with CPU, memory, file-size and process limits in any case.
         nbconfig.Execute.kernel_name = install_kernelspec(self.root)
+        self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
+        BoundedExecute.reserve = self.kernels
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
         policy = Policy(hidden=[*config.hidden], readable=[self.reports_dir], writable=[str(self.root / "ipc")],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
@@ -265,7 +269,6 @@ def _quick_preprocessors(step: str) -> list:
     from nbgrader.preprocessors import CheckCellMetadata, Execute
 
     from .cell_metadata import CheckCellMetadataOnce
-    from .execute import BoundedExecute
 
     ours = {Execute: BoundedExecute, CheckCellMetadata: CheckCellMetadataOnce}
     return [ours.get(each, each) for each in Autograde.class_traits()[step].default()]
