@@ -1,5 +1,5 @@
 """Gradebooks of one database share one SQLAlchemy engine in a grading worker,
-and still read and write like nbgrader's own."""
+which does not wait for the disk, and still read and write like nbgrader's own."""
 
 import os
 import shutil
@@ -32,3 +32,6 @@ def test_gradebooks_of_one_database_share_an_engine_and_keep_working(tmp_path, m
         assert elsewhere.students == []
     with Gradebook(url) as gb:  # after close: same engine, connections made again
         assert gb.engine is engine and [s.id for s in gb.students] == ["ada", "grace"]
+        with gb.engine.connect() as connection:  # a worker's private copy: commits do not wait for the disk
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 0
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
