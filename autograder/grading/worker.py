@@ -338,7 +338,7 @@ def _collect_only_new_objects() -> None:
     import gc
 
     gc.freeze()
-    atexit.register(gc.freeze)  # registered first, so it runs after the other exit handlers
+    atexit.register(gc.freeze)  # at exit, again: what grading made is not collected over and over either
 
 
 def init_worker(config_file: str) -> None:
