@@ -29,10 +29,15 @@ def put_tools_on_path() -> None:
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
 
 
+def gradebook_url(course_dir: Path) -> str:
+    """The database URL of the gradebook in an nbgrader course (or a worker's copy of one)."""
+    return f"sqlite:///{course_dir / 'gradebook.db'}"
+
+
 def course_api(course_dir: Path) -> NbGraderAPI:
     config = Config()
     config.CourseDirectory.root = str(course_dir)
-    config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+    config.CourseDirectory.db_url = gradebook_url(course_dir)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -57,7 +62,7 @@ def prepare_assignment(course_dir: Path, assignment: str) -> str:
         raise UnusableInput(f"{source}: several notebooks; this grader handles one notebook per assignment")
     notebook_id = notebooks[0].stem
     put_tools_on_path()
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course_dir)) as gb:
         try:
             gb.find_notebook(notebook_id, assignment)
             return notebook_id
@@ -74,7 +79,7 @@ def open_gradebook(course_dir: Path) -> Gradebook:
     """The course's gradebook, to keep open for a whole batch: one SQLAlchemy engine,
     so nbgrader's queries are compiled once, not again for every learner (about
     0.08 s of the coordinator's CPU per learner when each result opened its own)."""
-    return Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}")
+    return Gradebook(gradebook_url(course_dir))
 
 
 def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:

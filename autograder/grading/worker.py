@@ -33,6 +33,7 @@ from . import recheck
 from .engines import share_engines
 from .execute import BoundedExecute
 from .feedback_exporter import FeedbackExporter
+from .gradebook import gradebook_url
 from .kernels import KernelReserve
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
@@ -98,7 +99,7 @@ class Worker:
         share_engines()
         nbconfig = Config()
         nbconfig.CourseDirectory.root = str(self.root)
-        nbconfig.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        nbconfig.CourseDirectory.db_url = gradebook_url(self.root)
         nbconfig.Autograde.sanitize_preprocessors = _quick_preprocessors("sanitize_preprocessors")
         nbconfig.Autograde.autograde_preprocessors = _quick_preprocessors("autograde_preprocessors")
         nbconfig.BoundedExecute.timeout = int(config.cell_timeout_s)
