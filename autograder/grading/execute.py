@@ -35,7 +35,11 @@ class BoundedExecute(Execute):
         self.running_index = 0
         reserved = None
         if km is None and self.reserve is not None:
-            reserved = self.reserve.take(((resources or {}).get("metadata") or {}).get("path"))
+            files_from = ((resources or {}).get("metadata") or {}).get("path")
+            reserved = self.reserve.take(files_from)
+            if reserved is None:  # a worker's first notebook: its kernel starts now, the same way
+                self.reserve.start_next()
+                reserved = self.reserve.take(files_from)
             if reserved is not None:
                 km = reserved[0]
         timer = threading.Timer(self.notebook_timeout_s, self._kill)

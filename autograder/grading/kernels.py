@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 
@@ -70,6 +71,14 @@ class GradingKernelManager(AsyncKernelManager):
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
+    async def _async_pre_start_kernel(self, **kw):
+        from .kernel_forks import ForkingProvisioner
+
+        if self.provisioner is None and ForkingProvisioner.template is not None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
 
 class KernelReserve:
     """The next submission's kernel, started while the worker finishes the last one.
@@ -82,7 +91,7 @@ class KernelReserve:
     nbgrader would have run the kernel among them), and is killed after it.
     Kernels are started only at the end of a notebook, inside nbgrader's autograde
     step, so they have the environment nbgrader gives its kernels
-    (``NBGRADER_EXECUTION``); a worker's first notebook starts its kernel itself.
+    (``NBGRADER_EXECUTION``); a worker's first notebook starts one there and then.
     """
 
     def __init__(self, folder: Path, kernel_name: str, config) -> None:

@@ -9,7 +9,8 @@ processes. Without it, grading still works, unconfined, and says so.
 ``python -I -S .../sandbox.py kernel -- CMD...`` is the launcher a sandboxed
 kernelspec uses (``install_kernelspec``): it reads what to hide and what may be written from
 the environment and the kernel's working folder, sets the limits on itself
-(bubblewrap and the kernel inherit them), then execs bubblewrap.
+(bubblewrap and the kernel inherit them), then execs bubblewrap. ``forks`` mode
+starts a grading worker's kernel template the same way (``kernel_forks``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 POLICY_ENV = "AUTOGRADER_SANDBOX_POLICY"
+OWN_PID_NAMESPACE_ENV = "AUTOGRADER_OWN_PID_NAMESPACE"  # "1": confined in a PID namespace of its own
 KERNEL_NAME = "identify-lab-sandboxed"
 UNCONFINED_WARNING = ("no sandbox available (bubblewrap missing or not permitted): learner code runs unconfined, "
                       "with the grader's rights")
@@ -99,9 +101,15 @@ def rlimits(policy: Policy) -> list[tuple[int, tuple[int, int]]]:
             (resource.RLIMIT_NPROC, (processes, processes))]
 
 
-def apply_limits(limits: list[tuple[int, tuple[int, int]]]) -> None:
+def apply_limits(limits: list[tuple[int, tuple[int, int]]], *, lower_only: bool = False) -> None:
+    """Set the limits. ``lower_only``: never above the limits already set (a process
+    without privileges cannot raise them)."""
     # Only system calls: safe between fork and exec, even in a process with threads.
     for which, values in limits:
+        if lower_only:
+            _, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                values = (min(values[0], hard), min(values[1], hard))
         resource.setrlimit(which, values)
 
 
@@ -123,40 +131,58 @@ KERNEL_MAIN = ("import sys\nif sys.path[0] == '': del sys.path[0]\nsys.modules['
                "from ipykernel import kernelapp\nkernelapp.launch_new_instance()")
 
 
+def sandbox_launcher(mode: str) -> list[str]:
+    """The command that runs what follows it confined: ``[*sandbox_launcher("kernel"), CMD...]``."""
+    # The launcher needs only the standard library: run as a file, without site-packages
+    # (-S), it starts in half the time.
+    return [sys.executable, "-I", "-S", str(Path(__file__).resolve()), mode, "--"]
+
+
 def install_kernelspec(folder: Path) -> str:
     """A kernelspec (in ``folder``/kernels) whose kernels start through this launcher."""
     spec = folder / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
-    # The launcher needs only the standard library: run as a file, without site-packages
-    # (-S), it starts in half the time.
-    argv = [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "kernel", "--",
-            sys.executable, "-c", KERNEL_MAIN, "-f", "{connection_file}"]
+    argv = [*sandbox_launcher("kernel"), sys.executable, "-c", KERNEL_MAIN, "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (sandboxed)",
                                                   "language": "python"}))
     return KERNEL_NAME
 
 
-def main(argv: list[str]) -> None:
-    """``kernel -- CMD...``: start a kernel confined, in the current folder."""
-    mode, command = argv[0], argv[argv.index("--") + 1:]
-    if mode != "kernel":
-        sys.exit(f"sandbox launcher: unknown mode {mode!r} (expected 'kernel')")
-    policy = Policy.from_env()
-    # IPython, matplotlib and friends write caches under HOME: give them the kernel's own folder
-    home = Path.cwd() / ".home"
+def prepare_kernel_folder(folder: Path) -> None:
+    """A kernel's environment for its folder: IPython, matplotlib and friends write caches
+    under HOME, and temporary files go to TMPDIR: both inside the kernel's own folder."""
+    home, tmp = folder / ".home", folder / ".tmp"
     home.mkdir(exist_ok=True)
-    os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"))
+    tmp.mkdir(exist_ok=True)
+    os.environ.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),
+                      TMPDIR=str(tmp))
+
+
+def main(argv: list[str]) -> None:
+    """``kernel -- CMD...``: start a kernel confined, in the current folder.
+    ``forks -- CMD...``: start a kernel template so (its kernels set their own limits)."""
+    mode, command = argv[0], argv[argv.index("--") + 1:]
+    if mode not in ("kernel", "forks"):
+        sys.exit(f"sandbox launcher: unknown mode {mode!r} (expected 'kernel' or 'forks')")
+    policy = Policy.from_env()
+    if mode == "kernel":
+        prepare_kernel_folder(Path.cwd())
     if "-f" in command:
         connection_file = command[command.index("-f") + 1]
         if not Path(connection_file).exists():
             # A kernel without its file would invent one nobody can reach: fail now, visibly.
             sys.exit(f"kernel launcher: connection file {connection_file} is missing")
-    apply_limits(rlimits(policy))
+    limits = rlimits(policy)
+    if mode == "forks":  # the template lives for the whole batch; each kernel's CPU is bounded in the kernel
+        limits = [(which, values) for which, values in limits if which != resource.RLIMIT_CPU]
+    apply_limits(limits)
+    os.environ.pop(OWN_PID_NAMESPACE_ENV, None)
     if policy.confine and sandbox_available():
-        # The parent's PID means nothing inside a new PID namespace: without this the
-        # kernel thinks its parent died and quits. bubblewrap ends it with the parent.
-        # Unconfined, the kernel keeps watching its parent and quits when it dies.
-        os.environ.pop("JPY_PARENT_PID", None)
+        # The parent's PID means nothing inside a new PID namespace; "1" tells ipykernel
+        # there is no parent to watch (nor a terminal to greet): bubblewrap ends the kernel
+        # with its parent. Unconfined, the kernel keeps watching its parent and quits when it dies.
+        os.environ["JPY_PARENT_PID"] = "1"
+        os.environ[OWN_PID_NAMESPACE_ENV] = "1"
         command = bwrap_argv(command, workdir=Path.cwd(), policy=policy)
     os.execvp(command[0], command)
 

@@ -10,6 +10,7 @@ so a worker needs no file system shared with the coordinator (Dask clusters).
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
@@ -34,6 +35,7 @@ from .engines import share_engines
 from .execute import BoundedExecute
 from .feedback_exporter import FeedbackExporter
 from .gradebook import gradebook_url
+from .kernel_forks import ForkingProvisioner, KernelForkError, KernelTemplate
 from .kernels import KernelReserve
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
@@ -95,6 +97,8 @@ class Worker:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self.reports_dir = config.reports_dir or str(work_dir / "check-reports")
+        # Made now: the sandbox shows kernels only folders that exist when it starts.
+        Path(self.reports_dir).mkdir(parents=True, exist_ok=True)
         self.lock = threading.Lock()  # one submission at a time, even on a multi-threaded Dask worker
         share_engines()
         nbconfig = Config()
@@ -123,12 +127,17 @@ class Worker:
         # Every kernel starts through the sandbox launcher: confined by bubblewrap where
         # possible, with CPU, memory, file-size and process limits in any case.
         nbconfig.Execute.kernel_name = install_kernelspec(self.root)
-        self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
-        BoundedExecute.reserve = self.kernels
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
         policy = Policy(hidden=[*config.hidden], readable=[self.reports_dir], writable=[str(self.root / "ipc")],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
+        # Kernels are forked from a template that imported ipykernel once (else started the usual way);
+        # the template is made first, so that it is closed last, after the reserve's kernel.
+        if ForkingProvisioner.template is not None:  # a Dask worker's previous course
+            ForkingProvisioner.template.close()
+        ForkingProvisioner.template = _kernel_template(self.root)
+        self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
+        BoundedExecute.reserve = self.kernels
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
         self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=5, confine=self.sandboxed)
         self._calibrate_recheck()
@@ -233,6 +242,15 @@ class Worker:
                 return {}
             return {grade.name: [float(grade.score or 0.0), float(grade.max_score or 0.0)]
                     for grade in submitted.grades}
+
+
+def _kernel_template(root: Path) -> KernelTemplate | None:
+    try:
+        template = KernelTemplate(root / "kernels", log=root / "kernel-template.log")
+    except KernelForkError:
+        return None
+    atexit.register(template.close)
+    return template
 
 
 def trusted_check_points(checks: dict[str, dict]) -> dict[str, float]:

@@ -50,4 +50,4 @@ def test_a_kernel_runs_under_the_limits_in_its_own_folder(tmp_path, monkeypatch,
     assert cwd == str(work)
     # Unconfined, the kernel watches the grader's process and quits with it; confined, bubblewrap
     # ends it with its parent (a PID from outside its PID namespace would mean nothing there).
-    assert parent == ("None" if confine else str(os.getpid()))
+    assert parent == ("1" if confine else str(os.getpid()))
