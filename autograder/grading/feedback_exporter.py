@@ -11,14 +11,19 @@
   a page of a thousand tags). The template's markup for those elements is
   fixed, so the same attributes are added to the same tags as the page is
   written, at the end of each tag as BeautifulSoup would.
+- Most of a class's notebooks are the same lesson: the same Markdown cells and
+  the same test cells. Their HTML (Markdown rendered, code highlighted, about
+  50 ms of CPU per learner) is kept per worker and reused: the same source with
+  the same settings gives the same HTML.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import FileSystemBytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -53,6 +58,40 @@ def _accessible(html: str) -> tuple[str, int]:
     return _START_TAG.sub(touch, html), missing_alt
 
 
+class _Kept:
+    """What was made of a source, for the next learner with the same source (bounded)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.made: OrderedDict[tuple, str] = OrderedDict()
+
+    def get(self, key: tuple, make) -> str:
+        if key in self.made:
+            self.made.move_to_end(key)
+            return self.made[key]
+        value = self.made[key] = make()
+        if len(self.made) > self.size:
+            self.made.popitem(last=False)
+        return value
+
+
+_HTML = _Kept()
+
+
+class _KeptHighlight:
+    """nbconvert's ``highlight_code`` filter, reusing what it made of the same source."""
+
+    def __init__(self, highlight: Highlight2HTML) -> None:
+        self.highlight = highlight
+
+    def __call__(self, source, language=None, metadata=None):
+        # Of the cell's metadata, the highlighter reads only the magics' language.
+        magics = (metadata or {}).get("magics_language")
+        key = ("code", source, language, magics, self.highlight.pygments_lexer,
+               repr(sorted(self.highlight.extra_formatter_options.items())))
+        return _HTML.get(key, lambda: self.highlight(source, language, metadata))
+
+
 class FeedbackExporter(HTMLExporter):
     template_cache_dir = Unicode("", help="folder for compiled templates; empty: compile every time").tag(config=True)
 
@@ -64,11 +103,22 @@ class FeedbackExporter(HTMLExporter):
             environment.bytecode_cache = FileSystemBytecodeCache(self.template_cache_dir)
         return environment
 
+    @pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell", {})
+        if cell.get("attachments"):  # images of its own: made every time
+            return super().markdown2html(context, source)
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        key = ("markdown", source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
+               repr(sorted(self.lexer_options.items())))
+        return _HTML.get(key, lambda: super(FeedbackExporter, self).markdown2html(context, source))
+
     def from_notebook_node(self, nb, resources=None, **kw):
         # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7)
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        highlight_code = self.filters.get("highlight_code",
+                                          _KeptHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self)))
         resources = self._init_resources(resources)
         filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
                                                  resources=resources)

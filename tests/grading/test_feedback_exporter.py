@@ -74,3 +74,35 @@ def test_same_page_as_htmlexporter_with_images_and_outputs():
     assert len(soup.select("div.jp-OutputArea-output[tabindex='0']")) == 4
     assert [img.get("alt") for img in soup.select("img")] == [
         "a picture", "No description has been provided for this image", "kept"]
+
+
+def lesson(answer: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Exercise\n\nWrite `double`, *carefully*."),
+        nbformat.v4.new_code_cell(answer, outputs=[]),
+        nbformat.v4.new_code_cell("assert double(2) == 4", outputs=[]),
+    ])
+
+
+def test_the_next_learner_reuses_the_lessons_html_and_gets_the_same_page(monkeypatch):
+    import pygments
+
+    from autograder.grading import feedback_exporter
+
+    feedback_exporter._HTML.made.clear()
+    highlighted = []
+    highlight = pygments.highlight
+
+    def counting(code, *args, **kwargs):
+        highlighted.append(code)
+        return highlight(code, *args, **kwargs)
+
+    first, second = lesson("def double(x):\n    return 2 * x"), lesson("def double(x):\n    return x + x")
+    for notebook in (first, second):
+        monkeypatch.setattr(pygments, "highlight", counting)
+        ours, _ = FeedbackExporter().from_notebook_node(notebook)
+        monkeypatch.setattr(pygments, "highlight", highlight)
+        theirs, _ = HTMLExporter().from_notebook_node(notebook)
+        assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+    # The lesson's test cell is highlighted once for both learners; each answer once.
+    assert sorted(highlighted) == sorted(["assert double(2) == 4", first.cells[1].source, second.cells[1].source])
