@@ -5,7 +5,10 @@ has the assignment, as after its release), where the time goes, the cost of the
 sandbox and of the trusted re-check, and the peak memory of a worker. Asserts
 nothing.
 
-Run: .venv/bin/python benchmarks/bench_grading.py [SIZE]   (default 60; takes minutes)
+Our grader runs RUNS times (default 3) and the median is compared with the
+targets: the host's speed drifts within minutes.
+
+Run: .venv/bin/python benchmarks/bench_grading.py [SIZE] [RUNS]   (default 60 and 3; takes 15 minutes)
 """
 
 from __future__ import annotations
@@ -69,8 +72,8 @@ class PeakMemory:
         self._stop.set()
 
 
-def ours(submissions: Path, root: Path, *, sandbox: bool) -> tuple[float, dict, dict, float]:
-    course = copy_course(root / ("course-ours" if sandbox else "course-unconfined"))
+def ours(submissions: Path, folder: Path, *, sandbox: bool) -> tuple[float, dict, dict, float]:
+    course = copy_course(folder / "course")
     # As for plain nbgrader below: the assignment is in the gradebook before the clock starts,
     # as it is in a course that released it.
     prepare_assignment(course, ASSIGNMENT)
@@ -109,7 +112,7 @@ def scores(course: Path) -> dict[str, float]:
         return {s.student.id: round(s.score, 2) for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
-def main(size: int = 60) -> None:
+def main(size: int = 60, runs: int = 3) -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     release = release_course(course_dir=copy_course(root / "course-release")) / f"{ASSIGNMENT}.ipynb"
     submissions = root / "submissions"
@@ -121,23 +124,29 @@ def main(size: int = 60) -> None:
     print(f"{n} submissions ({len(hangs)} endless loops left out), "
           f"{len({what.split(',')[0] for what in behaviours.values()})} distinct snippets")
 
-    ours_s, ours_scores, phases, peak_mb = ours(submissions, root, sandbox=True)
-    unconfined_s, _, unconfined_phases, _ = ours(submissions, root, sandbox=False)
+    timed = []
+    for run in range(runs):
+        timed.append(ours(submissions, root / f"run-{run}", sandbox=True))
+        print(f"  run {run + 1}: {timed[-1][0] / n:.2f} s per submission", flush=True)
+    ours_s, ours_scores, phases, peak_mb = sorted(timed, key=lambda outcome: outcome[0])[len(timed) // 2]
+    unconfined_s, _, unconfined_phases, _ = ours(submissions, root / "unconfined", sandbox=False)
     plain_s, plain_scores = plain_nbgrader(submissions, root)
 
-    same = ours_scores == plain_scores
-    print(f"scores identical to plain nbgrader: {same}")
+    same = all(outcome[1] == plain_scores for outcome in timed)
+    print(f"scores identical to plain nbgrader (every run): {same}")
     if not same:
         for learner in sorted(set(ours_scores) | set(plain_scores)):
             if ours_scores.get(learner) != plain_scores.get(learner):
                 print(f"  {learner}: ours {ours_scores.get(learner)} nbgrader {plain_scores.get(learner)}")
     per_ours, per_plain = ours_s / n, plain_s / n
-    print(f"autograder grade --workers 2 : {ours_s:6.1f} s  = {per_ours:.2f} s per submission "
+    print(f"autograder grade --workers 2 : {ours_s:6.1f} s  = {per_ours:.2f} s per submission, median of {runs} runs "
+          f"({', '.join(f'{outcome[0] / n:.2f}' for outcome in timed)}) "
           f"(target {TARGET_S_PER_SUBMISSION} s, ratio {per_ours / TARGET_S_PER_SUBMISSION:.2f})")
     print(f"plain nbgrader autograde     : {plain_s:6.1f} s  = {per_plain:.2f} s per submission")
     print(f"speed-up                     : {per_plain / per_ours:.1f}x (target {TARGET_RATIO}x)")
-    print(f"peak memory of one worker    : {peak_mb:.0f} MB with its browser and kernel (target {TARGET_WORKER_MB})")
-    print("median seconds per submission and phase (one worker's view):")
+    print(f"peak memory of one worker    : {max(outcome[3] for outcome in timed):.0f} MB with its browser and kernels "
+          f"(target {TARGET_WORKER_MB})")
+    print("median seconds per submission and phase (one worker's view, the median run):")
     for phase, values in phases.items():
         print(f"  {phase:<10} {statistics.median(values):5.2f}   (sum {sum(values):6.1f} s)")
     sandbox_cost = statistics.median(phases["autograde"]) - statistics.median(unconfined_phases["autograde"])
@@ -152,4 +161,4 @@ def main(size: int = 60) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)
+    main(*(int(arg) for arg in sys.argv[1:3]))
