@@ -22,6 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -148,6 +149,9 @@ class Worker:
         source = json.loads(self.config.course_files[
             f"source/{self.config.assignment}/{self.config.notebook_id}.ipynb"])
         self.solution_ids, tests = recheck.plan(source, skip=CHECK_CELLS)
+        self.graded_ids = [cell["metadata"]["nbgrader"]["grade_id"] for cell in source["cells"]
+                           if (cell.get("metadata", {}).get("nbgrader") or {}).get("grade")]
+        self.locked_sources = _locked_sources(source)
         outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
                               workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
         self.recheck_tests = {gid: code for gid, code in tests.items() if outcome.get(gid, (False,))[0]}
@@ -187,7 +191,7 @@ class Worker:
             return result
         self._judge_snippet(notebook, result)
         result.timings_s["checks"] = time.perf_counter() - started
-        self._autograde(job, result)
+        self._autograde(job, result, notebook)
         if result.graded:
             self._recheck(notebook, result)
         return result
@@ -207,7 +211,7 @@ class Worker:
             if failing and result.screenshot_png_b64 is None and Path(failing.evidence["screenshot"]).exists():
                 result.screenshot_png_b64 = base64.b64encode(Path(failing.evidence["screenshot"]).read_bytes()).decode()
 
-    def _autograde(self, job: GradeJob, result: GradeResult) -> None:
+    def _autograde(self, job: GradeJob, result: GradeResult, notebook: dict) -> None:
         assignment, learner = self.config.assignment, job.learner
         submitted = self.root / "submitted" / learner / assignment
         if submitted.exists():
@@ -230,7 +234,9 @@ class Worker:
         html = self.root / "feedback" / learner / assignment / f"{self.config.notebook_id}.html"
         result.feedback = html.read_text(encoding="utf-8") if feedback.get("success") and html.exists() else None
         result.graded = True
-        result.reason = _stopped_early(result.autograded or "", self.config.notebook_timeout_s)
+        notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
+                 _changed_cells(notebook, self.graded_ids, self.locked_sources), _repeated_cell_ids(job.notebook)]
+        result.reason = "; ".join(note for note in notes if note)
         for folder in ("submitted", "autograded", "feedback"):  # keep the worker's disk use bounded
             shutil.rmtree(self.root / folder / learner, ignore_errors=True)
 
@@ -312,6 +318,49 @@ def _stopped_early(text: str, timeout_s: float) -> str:
     return ""
 
 
+def _locked_sources(source: dict) -> dict[str, str]:
+    """The locked cells (the tests) as learners receive them: hidden tests cleared, as nbgrader releases them."""
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    clear, locked = ClearHiddenTests(), {}
+    for cell in nbformat.reads(json.dumps(source), as_version=4).cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        if meta.get("locked") and meta.get("grade_id"):
+            cell, _ = clear.preprocess_cell(cell, {}, 0)
+            locked[meta["grade_id"]] = cell.source
+    return locked
+
+
+def _changed_cells(notebook: dict, graded_ids: list[str], locked_sources: dict[str, str]) -> str:
+    """Graded cells the learner deleted (they score nothing) and locked cells they edited
+    (nbgrader grades the course's own version)."""
+    submitted = {}
+    for cell in notebook.get("cells", []):
+        if isinstance(cell, dict):
+            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+            source = cell.get("source", "")
+            submitted[grade_id] = "".join(source) if isinstance(source, list) else str(source)
+    edited = [grade_id for grade_id, source in locked_sources.items()
+              if grade_id in submitted and submitted[grade_id] != source]
+    deleted = [grade_id for grade_id in graded_ids if grade_id not in submitted]
+    parts = ([f"edited: {', '.join(edited)} (graded as the course has them)"] if edited else []) + \
+        ([f"deleted: {', '.join(deleted)} (no points)"] if deleted else [])
+    return f"graded cells changed ({'; '.join(parts)})" if parts else ""
+
+
+def _repeated_cell_ids(raw: bytes) -> str:
+    try:
+        cells = json.loads(raw).get("cells") or []
+    except (ValueError, AttributeError):
+        return ""
+    ids = [cell.get("id") for cell in cells if isinstance(cell, dict) and isinstance(cell.get("id"), str)]
+    repeated = sorted({cell_id for cell_id in ids if ids.count(cell_id) > 1})
+    if not repeated:
+        return ""
+    return (f"cell ids repeated ({', '.join(repeated[:3])}): the copies got new ids, cells were matched by their "
+            "nbgrader grade ids")
+
+
 def _last_error(outcome: dict) -> str:
     text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -340,12 +389,16 @@ def _exit_with_parent() -> None:
 
 
 def _quiet() -> None:
-    """nbgrader's models trip a harmless SQLAlchemy warning on every submission."""
+    """nbgrader's models trip a harmless SQLAlchemy warning on every submission, and
+    nbformat warns at every read of a notebook with repeated cell ids (the result's
+    reason says so once)."""
     import warnings
 
+    from nbformat.warnings import DuplicateCellId
     from sqlalchemy.exc import SAWarning
 
     warnings.filterwarnings("ignore", category=SAWarning)
+    warnings.filterwarnings("ignore", category=DuplicateCellId)
 
 
 def _collect_only_new_objects() -> None:

@@ -73,6 +73,10 @@ def test_every_submission_gets_points_or_a_reason(graded):
     assert s["edited_tests"]["test_double"] == 0, "nbgrader restores the locked test cell"
     assert s["deleted_tests"].get("test_double", 0) == 0
     assert s["duplicate_ids"] == {"test_identify_after_login": 4, "test_double": 2}
+    assert "cell ids repeated (same-id)" in batch.results["duplicate_ids"]["reason"]
+    assert "edited: test_double (graded as the course has them)" in batch.results["edited_tests"]["reason"]
+    assert "deleted: test_double (no points)" in batch.results["deleted_tests"]["reason"]
+    assert batch.results["perfect"]["reason"] == ""
     for name in ("corrupt", "empty"):
         assert not batch.results[name]["graded"] and "not a readable notebook" in batch.results[name]["reason"]
     assert not batch.results["no_cells"]["graded"] or s["no_cells"].get("test_double", 0) == 0
