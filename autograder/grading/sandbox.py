@@ -173,8 +173,11 @@ def main(argv: list[str]) -> None:
             # A kernel without its file would invent one nobody can reach: fail now, visibly.
             sys.exit(f"kernel launcher: connection file {connection_file} is missing")
     limits = rlimits(policy)
-    if mode == "forks":  # the template lives for the whole batch; each kernel's CPU is bounded in the kernel
-        limits = [(which, values) for which, values in limits if which != resource.RLIMIT_CPU]
+    if mode == "forks":
+        # The template lives for the whole batch: CPU time and the process count (counted across
+        # the machine, so stale by the next kernel) are bounded in each kernel it forks, afresh.
+        limits = [(which, values) for which, values in limits
+                  if which not in (resource.RLIMIT_CPU, resource.RLIMIT_NPROC)]
     apply_limits(limits)
     os.environ.pop(OWN_PID_NAMESPACE_ENV, None)
     if policy.confine and sandbox_available():

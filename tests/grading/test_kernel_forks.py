@@ -18,6 +18,7 @@ CONFINED = [pytest.param(True, marks=pytest.mark.skipif(not sandbox_available(),
 REPORT = ("import json, os, random, resource, sys\n"
           "print(json.dumps({'cwd': os.getcwd(), 'tmp': os.environ.get('TMPDIR'), 'ppid': os.getppid(),\n"
           "  'parent': os.environ.get('JPY_PARENT_PID'), 'cpu': resource.getrlimit(resource.RLIMIT_CPU)[0],\n"
+          "  'processes': resource.getrlimit(resource.RLIMIT_NPROC)[0],\n"
           "  'random': random.random(), 'modules': 'ipykernel' in sys.modules}))")
 # Two processes that outlive the kernel: one in its session, one that left it.
 LEAVE_BEHIND = ("import json, subprocess, sys\n"
@@ -72,6 +73,8 @@ def test_a_forked_kernel_is_a_kernel_of_its_own_folder_under_the_limits(forking)
     assert first["cwd"].endswith("/kernels/first") and second["cwd"].endswith("/kernels/second")
     assert first["tmp"] == first["cwd"] + "/.tmp"
     assert first["cpu"] == 23
+    # counted when the kernel starts: what runs on the machine then, plus the policy's margin
+    assert 256 < first["processes"] < 256 + 5000
     assert first["modules"]
     # It watches the template, its parent, and quits if the template dies.
     assert first["parent"] == str(first["ppid"])
