@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -235,7 +236,7 @@ class Worker:
         result.feedback = html.read_text(encoding="utf-8") if feedback.get("success") and html.exists() else None
         result.graded = True
         notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
-                 _changed_cells(notebook, self.graded_ids, self.locked_sources), _repeated_cell_ids(job.notebook)]
+                 _changed_cells(notebook, self.graded_ids, self.locked_sources), _repeated_cell_ids(notebook)]
         result.reason = "; ".join(note for note in notes if note)
         for folder in ("submitted", "autograded", "feedback"):  # keep the worker's disk use bounded
             shutil.rmtree(self.root / folder / learner, ignore_errors=True)
@@ -348,13 +349,10 @@ def _changed_cells(notebook: dict, graded_ids: list[str], locked_sources: dict[s
     return f"graded cells changed ({'; '.join(parts)})" if parts else ""
 
 
-def _repeated_cell_ids(raw: bytes) -> str:
-    try:
-        cells = json.loads(raw).get("cells") or []
-    except (ValueError, AttributeError):
-        return ""
-    ids = [cell.get("id") for cell in cells if isinstance(cell, dict) and isinstance(cell.get("id"), str)]
-    repeated = sorted({cell_id for cell_id in ids if ids.count(cell_id) > 1})
+def _repeated_cell_ids(notebook: dict) -> str:
+    ids = Counter(cell.get("id") for cell in notebook["cells"]
+                  if isinstance(cell, dict) and isinstance(cell.get("id"), str))
+    repeated = sorted(cell_id for cell_id, count in ids.items() if count > 1)
     if not repeated:
         return ""
     return (f"cell ids repeated ({', '.join(repeated[:3])}): the copies got new ids, cells were matched by their "
