@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from .errors import UnusableInput
+from .notebook_cells import cell_source, grade_id
 
 MAX_SNIPPET_BYTES = 64 * 1024
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024  # notebooks carry outputs, screenshots included
@@ -70,12 +71,8 @@ def snippet_from_notebook(notebook: dict, *, where: str = "the notebook") -> str
     if not isinstance(cells, list):
         raise UnusableInput(f"{where}: not a Jupyter notebook (no cells)")
     for cell in cells:
-        meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-        nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-        if isinstance(nbgrader, dict) and nbgrader.get("grade_id") == SNIPPET_GRADE_ID:
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            code = clean_snippet(source)
+        if grade_id(cell) == SNIPPET_GRADE_ID:
+            code = clean_snippet(cell_source(cell))
             if len(code.encode()) > MAX_SNIPPET_BYTES:
                 raise UnusableInput(f"{where}: the snippet is over {MAX_SNIPPET_BYTES // 1024} KiB")
             return code

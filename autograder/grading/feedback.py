@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..notebook_cells import grade_id
 from .summary import LearnerSummary
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
@@ -23,10 +24,9 @@ def cell_messages(autograded_notebook: str | None) -> dict[str, str]:
     notebook = json.loads(Path(autograded_notebook).read_text(encoding="utf-8"))
     messages = {}
     for cell in notebook.get("cells", []):
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         for output in cell.get("outputs", []):
-            if grade_id and output.get("output_type") == "error":
-                messages[grade_id] = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:400]
+            if grade_id(cell) and output.get("output_type") == "error":
+                messages[grade_id(cell)] = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:400]
     return messages
 
 

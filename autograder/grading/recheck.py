@@ -14,20 +14,16 @@ import secrets
 import sys
 from pathlib import Path
 
+from ..notebook_cells import cell_source, grade_id, is_code, nbgrader_metadata
 from .sandbox import Policy, run_confined
 
 SNIPPET_CELL = "identify_snippet"
 
 
 def _cells(notebook: dict) -> list[tuple[str, dict, str]]:
-    out = []
-    for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        if cell.get("cell_type") == "code" and meta.get("grade_id"):
-            out.append((meta["grade_id"], meta, source))
-    return out
+    """The graded code cells: (grade id, nbgrader metadata, source)."""
+    return [(grade_id(cell), nbgrader_metadata(cell), cell_source(cell)) for cell in notebook.get("cells", [])
+            if is_code(cell) and grade_id(cell)]
 
 
 def _strip_markers(source: str) -> str:
@@ -64,12 +60,7 @@ def learner_sources(notebook: dict, solution_ids: list[str]) -> list[str]:
     wanted = set(solution_ids)
     sources = []
     for cell in notebook.get("cells", []):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in wanted or grade_id is None:
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            sources.append("\n".join(line for line in _strip_markers(source).splitlines()
+        if is_code(cell) and (grade_id(cell) in wanted or grade_id(cell) is None):
+            sources.append("\n".join(line for line in _strip_markers(cell_source(cell)).splitlines()
                                      if not line.lstrip().startswith(("%", "!"))))
     return sources
