@@ -31,6 +31,7 @@ from traitlets.config import Config
 
 from ..checks import CHECKS
 from ..errors import UnusableInput
+from ..notebook_cells import cell_source, grade_id, nbgrader_metadata
 from ..snippet import snippet_from_notebook
 from . import recheck
 from .engines import share_engines
@@ -150,8 +151,7 @@ class Worker:
         source = json.loads(self.config.course_files[
             f"source/{self.config.assignment}/{self.config.notebook_id}.ipynb"])
         self.solution_ids, tests = recheck.plan(source, skip=CHECK_CELLS)
-        self.graded_ids = [cell["metadata"]["nbgrader"]["grade_id"] for cell in source["cells"]
-                           if (cell.get("metadata", {}).get("nbgrader") or {}).get("grade")]
+        self.graded_ids = [grade_id(cell) for cell in source["cells"] if nbgrader_metadata(cell).get("grade")]
         self.locked_sources = _locked_sources(source)
         outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
                               workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
@@ -195,6 +195,14 @@ class Worker:
         self._autograde(job, result, notebook)
         if result.graded:
             self._recheck(notebook, result)
+            deleted = _deleted_cells(notebook, self.graded_ids)
+            for cell in deleted:  # as in nbgrader, whatever the grader's own runs found
+                if cell in result.cells:
+                    result.cells[cell][0] = 0.0
+            notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
+                     _changed_cells(deleted, _edited_cells(notebook, self.locked_sources)),
+                     _repeated_cell_ids(notebook)]
+            result.reason = "; ".join(note for note in notes if note)
         return result
 
     def _judge_snippet(self, notebook: dict, result: GradeResult) -> None:
@@ -235,9 +243,6 @@ class Worker:
         html = self.root / "feedback" / learner / assignment / f"{self.config.notebook_id}.html"
         result.feedback = html.read_text(encoding="utf-8") if feedback.get("success") and html.exists() else None
         result.graded = True
-        notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
-                 _changed_cells(notebook, self.graded_ids, self.locked_sources), _repeated_cell_ids(notebook)]
-        result.reason = "; ".join(note for note in notes if note)
         for folder in ("submitted", "autograded", "feedback"):  # keep the worker's disk use bounded
             shutil.rmtree(self.root / folder / learner, ignore_errors=True)
 
@@ -332,18 +337,20 @@ def _locked_sources(source: dict) -> dict[str, str]:
     return locked
 
 
-def _changed_cells(notebook: dict, graded_ids: list[str], locked_sources: dict[str, str]) -> str:
-    """Graded cells the learner deleted (they score nothing) and locked cells they edited
-    (nbgrader grades the course's own version)."""
-    submitted = {}
-    for cell in notebook.get("cells", []):
-        if isinstance(cell, dict):
-            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
-            source = cell.get("source", "")
-            submitted[grade_id] = "".join(source) if isinstance(source, list) else str(source)
-    edited = [grade_id for grade_id, source in locked_sources.items()
-              if grade_id in submitted and submitted[grade_id] != source]
-    deleted = [grade_id for grade_id in graded_ids if grade_id not in submitted]
+def _deleted_cells(notebook: dict, graded_ids: list[str]) -> list[str]:
+    """The graded cells the learner deleted: they score nothing."""
+    submitted = {grade_id(cell) for cell in notebook["cells"]}
+    return [cell for cell in graded_ids if cell not in submitted]
+
+
+def _edited_cells(notebook: dict, locked_sources: dict[str, str]) -> list[str]:
+    """The locked cells the learner edited: nbgrader grades the course's own version."""
+    submitted = {grade_id(cell): cell_source(cell) for cell in notebook["cells"]}
+    return [cell for cell, source in locked_sources.items() if cell in submitted and submitted[cell] != source]
+
+
+def _changed_cells(deleted: list[str], edited: list[str]) -> str:
+    """The reason's words for deleted and edited graded cells."""
     parts = ([f"edited: {', '.join(edited)} (graded as the course has them)"] if edited else []) + \
         ([f"deleted: {', '.join(deleted)} (no points)"] if deleted else [])
     return f"graded cells changed ({'; '.join(parts)})" if parts else ""

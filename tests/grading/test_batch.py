@@ -34,8 +34,8 @@ def bad_batch(folder):
     edited = learner_notebook(GOOD, "return x + 2")
     edited.cells[4].source = "assert True  # tests? what tests"
     write(edited, folder / "edited_tests.ipynb")
-    deleted = learner_notebook(GOOD, "return x + 2")
-    del deleted.cells[4]
+    deleted = learner_notebook(GOOD, "return 2 * x")  # right answers, but both test cells deleted
+    del deleted.cells[4], deleted.cells[2]
     write(deleted, folder / "deleted_tests.ipynb")
     dup = learner_notebook(GOOD, "return 2 * x")
     for cell in dup.cells:
@@ -71,11 +71,13 @@ def test_every_submission_gets_points_or_a_reason(graded):
     assert s["crashes"]["test_double"] == 0
     assert s["missing_module"]["test_double"] == 0
     assert s["edited_tests"]["test_double"] == 0, "nbgrader restores the locked test cell"
-    assert s["deleted_tests"].get("test_double", 0) == 0
+    # Deleted test cells earn nothing, as in nbgrader, although the grader's own browser run
+    # and re-check would pass the snippet and the exercise.
+    assert s["deleted_tests"] == {"test_identify_after_login": 0, "test_double": 0}
     assert s["duplicate_ids"] == {"test_identify_after_login": 4, "test_double": 2}
     assert "cell ids repeated (same-id)" in batch.results["duplicate_ids"]["reason"]
     assert "edited: test_double (graded as the course has them)" in batch.results["edited_tests"]["reason"]
-    assert "deleted: test_double (no points)" in batch.results["deleted_tests"]["reason"]
+    assert "deleted: test_identify_after_login, test_double (no points)" in batch.results["deleted_tests"]["reason"]
     assert batch.results["perfect"]["reason"] == ""
     for name in ("corrupt", "empty"):
         assert not batch.results[name]["graded"] and "not a readable notebook" in batch.results[name]["reason"]
