@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..notebook_cells import grade_id
-from .summary import LearnerSummary
+from .summary import LearnerSummary, check_cell
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 
@@ -30,18 +30,43 @@ def cell_messages(autograded_notebook: str | None) -> dict[str, str]:
     return messages
 
 
+def checklist(reports: list[dict], summary: LearnerSummary) -> tuple[list[dict], dict | None]:
+    """The checklist a learner reads, one row per check, and the failing check to show
+    step by step. A check shows as passed only if it passed for every seed (the hidden
+    tests' customers too), with the points its test cell was given: a check that
+    passed can still earn nothing (its test cell was deleted)."""
+    if not reports:
+        return [], None
+    failed: dict[str, dict] = {}  # check id -> its result in the first report where it failed
+    for report in reports:
+        for check in report["checks"]:
+            if not check["passed"]:
+                failed.setdefault(check["id"], check)
+    rows = []
+    for check in reports[0]["checks"]:
+        shown = dict(failed.get(check["id"], check))
+        cell = summary.cells.get(check_cell(check["id"]))
+        if cell is not None:
+            shown["points"] = cell[0]
+            if shown["passed"] and cell[0] < cell[1]:
+                shown["message"] = "Passed, but its test cell earned nothing: see the note above."
+        rows.append(shown)
+    # The worker kept the screenshot of the first failing check that has one: show that check.
+    failing = [failed[check["id"]] for check in reports[0]["checks"] if check["id"] in failed]
+    focus = next((c for c in failing if c["evidence"].get("screenshot")), failing[0] if failing else None)
+    return rows, focus
+
+
 def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    reports = list(result.get("checks", {}).values())
-    report = reports[0] if reports else None
-    focus = next((c for c in report["checks"] if not c["passed"]), None) if report else None
-    screenshot = result.get("screenshot_png_b64") if focus else None
+    rows, focus = checklist(list(result.get("checks", {}).values()), summary)
+    screenshot = result.get("screenshot_png_b64") if focus and focus["evidence"].get("screenshot") else None
     nbgrader_feedback = None
     if result.get("feedback") and Path(result["feedback"]).exists():
         nbgrader_feedback = f"{summary.learner}.notebook.html"
         shutil.copyfile(result["feedback"], folder / nbgrader_feedback)
     html = _env.get_template("feedback.html").render(
-        s=summary, report=report, focus=focus, screenshot=screenshot,
+        s=summary, checklist=rows, focus=focus, screenshot=screenshot,
         messages=cell_messages(result.get("autograded")), nbgrader_feedback=nbgrader_feedback)
     path = folder / f"{summary.learner}.html"
     path.write_text(html, encoding="utf-8")

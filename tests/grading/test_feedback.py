@@ -1,0 +1,60 @@
+"""The learner's feedback page: the checklist says what each check was given, across every seed."""
+
+from autograder.checks import CHECKS
+from autograder.grading.feedback import checklist, write_feedback
+from autograder.grading.summary import check_cell, summarize
+
+
+def report(failing: dict[str, str], *, screenshots: bool = True) -> dict:
+    """A report in the JSON form workers return: the checks in ``failing`` failed with that message."""
+    return {"checks": [{"id": spec.id, "title": spec.title, "passed": spec.id not in failing,
+                        "points": 0 if spec.id in failing else spec.points, "max_points": spec.points,
+                        "bonus": spec.bonus, "message": failing.get(spec.id, ""),
+                        "evidence": {"timeline": [], "failed_step": None,
+                                     "screenshot": f"/shots/{spec.id}.png" if screenshots and spec.id in failing
+                                     else None}}
+                       for spec in CHECKS]}
+
+
+def summary_of(reports: list[dict], *, zero: tuple[str, ...] = ()):
+    cells = {check_cell(spec.id): [0.0 if spec.id in zero else float(spec.points), float(spec.points)]
+             for spec in CHECKS}
+    result = {"learner": "ada", "graded": True, "cells": cells,
+              "checks": {str(seed): r for seed, r in zip((7, 1913), reports)}}
+    return summarize(result, list(cells), {k: v[1] for k, v in cells.items()}), result
+
+
+def row(rows, check_id):
+    return next(r for r in rows if r["id"] == check_id)
+
+
+def test_a_check_failed_only_with_the_hidden_customers_shows_as_failed_with_that_message():
+    reports = [report({}), report({"distinct-people": "merged with the other customer"})]
+    summary, _ = summary_of(reports, zero=("distinct-people",))
+    rows, focus = checklist(reports, summary)
+    shown = row(rows, "distinct-people")
+    assert not shown["passed"] and shown["points"] == 0 and shown["message"] == "merged with the other customer"
+    assert focus["id"] == "distinct-people"
+    assert row(rows, "identify-after-login")["passed"] and row(rows, "identify-after-login")["points"] == 4
+
+
+def test_a_passed_check_whose_test_cell_was_deleted_shows_no_points_and_why():
+    reports = [report({}), report({})]
+    summary, _ = summary_of(reports, zero=("identify-after-login",))
+    rows, focus = checklist(reports, summary)
+    shown = row(rows, "identify-after-login")
+    assert shown["passed"] and shown["points"] == 0 and "earned nothing" in shown["message"]
+    assert focus is None
+
+
+def test_focus_is_the_first_failing_check_with_a_screenshot(tmp_path):
+    reports = [report({"no-cookie-writes": "wrote km_ai"}, screenshots=False),
+               report({"shared-computer": "still the previous customer"})]
+    summary, result = summary_of(reports, zero=("no-cookie-writes", "shared-computer"))
+    _, focus = checklist(reports, summary)
+    assert focus["id"] == "shared-computer"
+    result["screenshot_png_b64"] = "iVBORw0KGgo="
+    page = write_feedback(tmp_path, summary, result).read_text(encoding="utf-8")
+    assert "still the previous customer" in page and "wrote km_ai" in page
+    assert "data:image/png;base64,iVBORw0KGgo=" in page
+    assert page.count("✘") == 2
