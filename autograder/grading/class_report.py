@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
 from ..checks import CHECKS  # noqa: E402
@@ -26,6 +27,7 @@ def _score_distribution(summaries: list[LearnerSummary], path: Path) -> None:
             rwidth=0.9, align="left")
     ax.set_xlabel(f"score (of {maximum:g}, bonus not included)")
     ax.set_ylabel("learners")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     ax.set_title(f"Score distribution ({len(graded)} graded)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
