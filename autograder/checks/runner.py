@@ -56,6 +56,7 @@ async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: Brows
     except asyncio.TimeoutError:
         abort = f"your code kept the browser busy: these checks did not finish within {budget_s:g} s"
     except PlaywrightError as err:
+        sc.browser_failed = True
         abort = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}"
     if abort is not None:
         shot = None
@@ -70,6 +71,21 @@ async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: Brows
     except (asyncio.TimeoutError, PlaywrightError):
         pass
     return sc, time.perf_counter() - started
+
+
+async def _run_scenarios(by_scenario: dict[str, list[CheckSpec]], *, engine: BrowserEngine, snippet: str, seed: int,
+                         shots_dir: Path, deadline: float, parallel: int | None) -> list[tuple[ScenarioContext, float]]:
+    try:
+        await engine.browser()  # launch once, before the scenarios race for it
+    except PlaywrightError:  # the driver is gone too: start everything anew, once
+        await engine.restart()
+        await engine.browser()
+    slots = asyncio.Semaphore(parallel or len(by_scenario))
+    return await asyncio.gather(*(
+        _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                      deadline=deadline, slots=slots, timeouts=Timeouts())
+        for name, owned in by_scenario.items()
+    ))
 
 
 def _evidence(sc: ScenarioContext, verdict: Verdict) -> dict:
@@ -119,19 +135,26 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
     seed = random.randrange(1, 10**6) if seed is None else int(seed)
     shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
     shots_dir.mkdir(parents=True, exist_ok=True)
-    await engine.browser()  # launch once, before the scenarios race for it
     by_scenario: dict[str, list[CheckSpec]] = {}
     for check in checks:
         for scenario in check.scenarios:
             by_scenario.setdefault(scenario, []).append(check)
     # Leave time to close contexts and collect evidence inside the overall budget.
     deadline = started + timeout_s - 2.0
-    slots = asyncio.Semaphore(parallel or len(by_scenario))
-    outcomes = await asyncio.gather(*(
-        _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
-                      deadline=deadline, slots=slots, timeouts=Timeouts())
-        for name, owned in by_scenario.items()
-    ))
+    engine.runs_in_flight += 1
+    try:
+        outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                                        deadline=deadline, parallel=parallel)
+        if any(sc.browser_failed for sc, _ in outcomes) and engine.runs_in_flight == 1:
+            # The driver or the browser died: during this run (the snippet's doing, or not) or
+            # before it. Later runs get new ones; this run is judged again in them, if there is
+            # time, so that a browser killed by an earlier snippet costs this one nothing.
+            await engine.restart()
+            if deadline - time.perf_counter() >= timeout_s / 2:
+                outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed,
+                                                shots_dir=shots_dir, deadline=deadline, parallel=parallel)
+    finally:
+        engine.runs_in_flight -= 1
     contexts = {sc.name: sc for sc, _ in outcomes}
     results = [_merge(check, [contexts[name] for name in check.scenarios]) for check in checks]
     return Report(checks=results, seed=seed, duration_s=time.perf_counter() - started,

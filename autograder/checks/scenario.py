@@ -49,6 +49,7 @@ class ScenarioContext:
     timeline: list[Step] = field(default_factory=list)
     visitors: list[Visitor] = field(default_factory=list)
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    browser_failed: bool = False  # the walk stopped on a Playwright error: the browser or its driver died
 
     def __post_init__(self) -> None:
         self.run = f"{self.name}-{uuid.uuid4().hex[:12]}"
