@@ -17,11 +17,22 @@ GOOD = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.
 FLOODS_THE_DRIVER = "throw new Error('x'.repeat(100e6));"
 
 
+def _picked(process: psutil.Process, pick) -> bool:
+    try:
+        return pick(process)
+    except psutil.Error:  # gone meanwhile (Chromium's helpers come and go), or a zombie
+        return False
+
+
 def _kill(engine_children: set[int], pick) -> None:
-    victims = [p for p in psutil.Process().children(recursive=True) if p.pid not in engine_children and pick(p)]
+    victims = [p for p in psutil.Process().children(recursive=True)
+               if p.pid not in engine_children and _picked(p, pick)]
     assert victims, "nothing to kill: the engine's processes were not found"
     for process in victims:
-        os.kill(process.pid, signal.SIGKILL)
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     psutil.wait_procs(victims, timeout=5)
 
 
