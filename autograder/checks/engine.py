@@ -24,10 +24,10 @@ from ..site import SimulatedSite
 
 T = TypeVar("T")
 LAUNCH_TIMEOUT_S = 30.0
-# Node's defaults let Playwright's driver grow to about 200 MB over a long batch, though
+# Node's defaults let Playwright's driver grow to about 225 MB over 120 checklists, though
 # what it keeps alive stays about the same (heap snapshots after 5 and 60 checklists:
 # 28 MB each): garbage V8 has no reason to collect. A 2 MB young generation and a 128 MB
-# old one hold it at about 125 MB (benchmarks/bench_driver_memory.py). A snippet that
+# old one hold it at about 123 MB (benchmarks/bench_driver_memory.py). A snippet that
 # floods the driver past that kills it: its own checks fail, and ``restart`` gives the
 # next snippet a new driver.
 DRIVER_NODE_OPTIONS = "--max-semi-space-size=2 --max-old-space-size=128"
