@@ -47,6 +47,15 @@ def _driver_node_options() -> Iterator[None]:
             os.environ["NODE_OPTIONS"] = previous
 
 
+def _quiet_about_a_dead_driver(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """A dead driver leaves Playwright's reader with an error nobody awaits, which asyncio
+    prints ("Future exception was never retrieved") into the instructor's terminal;
+    ``restart`` already deals with it."""
+    if "Connection closed while reading from the driver" in str(context.get("exception", "")):
+        return
+    loop.default_exception_handler(context)
+
+
 class CheckTimeout(AutograderError):
     """The whole run took longer than allowed."""
 
@@ -59,6 +68,7 @@ class BrowserEngine:
 
     def __init__(self) -> None:
         self._loop = asyncio.new_event_loop()
+        self._loop.set_exception_handler(_quiet_about_a_dead_driver)
         self._thread = threading.Thread(target=self._loop.run_forever, name="identify-lab-browser", daemon=True)
         self._thread.start()
         self._playwright: Playwright | None = None

@@ -3,6 +3,8 @@ costs the next snippet nothing: the engine starts new ones and judges it in them
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import psutil
@@ -67,3 +69,20 @@ def test_the_next_run_after_a_crash_is_judged_as_before(engine, what):
     again = run_checks(GOOD, seed=5, engine=engine)
     assert _passed(again) == _passed(first), [c.message for c in again.checks if not c.passed]
     assert run_checks(GOOD, seed=5, engine=engine).score == first.score
+
+
+def test_a_dead_driver_prints_nothing_into_the_terminal():
+    """asyncio reports the dead driver's unawaited error when the process ends, as a traceback
+    the instructor would read as the grader's failure."""
+    script = f"""
+import os, signal, psutil
+from autograder.checks import run_checks
+run_checks({GOOD!r}, seed=5, only="identify-after-login")
+for p in psutil.Process().children(recursive=True):
+    if p.name().startswith("node"):
+        os.kill(p.pid, signal.SIGKILL)
+print(run_checks({GOOD!r}, seed=5, only="identify-after-login").score)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["4"], done.stderr[-2000:]
+    assert "never retrieved" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
