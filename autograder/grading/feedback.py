@@ -24,9 +24,10 @@ def cell_messages(autograded_notebook: str | None) -> dict[str, str]:
     notebook = json.loads(Path(autograded_notebook).read_text(encoding="utf-8"))
     messages = {}
     for cell in notebook.get("cells", []):
+        cell_id = grade_id(cell)
         for output in cell.get("outputs", []):
-            if grade_id(cell) and output.get("output_type") == "error":
-                messages[grade_id(cell)] = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:400]
+            if cell_id and output.get("output_type") == "error":
+                messages[cell_id] = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:400]
     return messages
 
 

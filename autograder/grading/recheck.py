@@ -60,7 +60,7 @@ def learner_sources(notebook: dict, solution_ids: list[str]) -> list[str]:
     wanted = set(solution_ids)
     sources = []
     for cell in notebook.get("cells", []):
-        if is_code(cell) and (grade_id(cell) in wanted or grade_id(cell) is None):
+        if is_code(cell) and ((cell_id := grade_id(cell)) in wanted or cell_id is None):
             sources.append("\n".join(line for line in _strip_markers(cell_source(cell)).splitlines()
                                      if not line.lstrip().startswith(("%", "!"))))
     return sources
