@@ -22,7 +22,7 @@ from .engine import BrowserEngine
 from .report import CheckResult, Report
 from .scenario import ScenarioContext, Verdict
 from .scenarios import SCENARIOS
-from .visitor import StepFailed, Timeouts
+from .visitor import HostTooSlow, StepFailed, Timeouts
 
 DEFAULT_TIMEOUT_S = 20.0
 
@@ -53,6 +53,9 @@ async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: Brows
         await asyncio.wait_for(SCENARIOS[name](sc), budget_s)
     except StepFailed as err:
         abort = str(err)
+    except HostTooSlow as err:
+        sc.host_too_slow = True
+        abort = f"not your code: {err}"
     except asyncio.TimeoutError:
         abort = f"your code kept the browser busy: these checks did not finish within {budget_s:g} s"
     except PlaywrightError as err:
@@ -145,14 +148,17 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
     try:
         outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
                                         deadline=deadline, parallel=parallel)
-        if any(sc.browser_failed for sc, _ in outcomes) and engine.runs_in_flight == 1:
+        browser_died = any(sc.browser_failed for sc, _ in outcomes)
+        if browser_died and engine.runs_in_flight == 1:
             # The driver or the browser died: during this run (the snippet's doing, or not) or
-            # before it. Later runs get new ones; this run is judged again in them, if there is
-            # time, so that a browser killed by an earlier snippet costs this one nothing.
+            # before it. Later runs get new ones.
             await engine.restart()
-            if deadline - time.perf_counter() >= timeout_s / 2:
-                outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed,
-                                                shots_dir=shots_dir, deadline=deadline, parallel=parallel)
+        if (browser_died or any(sc.host_too_slow for sc, _ in outcomes)) \
+                and deadline - time.perf_counter() >= timeout_s / 2:
+            # This run is judged again, if there is time, so that a browser killed by an earlier
+            # snippet, or a machine too busy for a moment, costs this snippet nothing.
+            outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed,
+                                            shots_dir=shots_dir, deadline=deadline, parallel=parallel)
     finally:
         engine.runs_in_flight -= 1
     contexts = {sc.name: sc for sc, _ in outcomes}

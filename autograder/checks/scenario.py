@@ -50,6 +50,8 @@ class ScenarioContext:
     visitors: list[Visitor] = field(default_factory=list)
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     browser_failed: bool = False  # the walk stopped on a Playwright error: the browser or its driver died
+    host_too_slow: bool = False  # the walk stopped because the machine was overloaded, not because of the snippet
+    ids_given: dict[str, str] = field(default_factory=dict)  # customer e-mail -> the ID they got at sign-up/log-in
 
     def __post_init__(self) -> None:
         self.run = f"{self.name}-{uuid.uuid4().hex[:12]}"
@@ -78,6 +80,10 @@ class ScenarioContext:
     def passed(self, check: str, message: str = "") -> None:
         if self.wants(check):
             self.verdicts[check] = Verdict(True, message)
+
+    def pass_all(self, *checks: str) -> None:
+        for check in checks:
+            self.passed(check)
 
     def fail_now(self, check: str, message: str) -> None:
         """Fail a check that no single page shows (no screenshot)."""

@@ -9,6 +9,8 @@ says what happened and where.
 from __future__ import annotations
 
 import asyncio
+import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,46 +29,67 @@ COOKIE_WATCH_JS = r"""
   // What the page really sees, even if learner code replaces document.cookie.
   const cookies = () => desc.get.call(document);
   Object.defineProperty(window, '__identifyLabCookies', {value: cookies});
-  // One step's probe, in one round trip: wait until the library has started and the
-  // tracker has answered every beacon (km_uq, its queue of unsent requests, is empty),
-  // at most budgetMs, then report. Timers and clocks are the page's originals, kept
+  // One step's probe, in one round trip: wait until the page has loaded, the library has
+  // started and the tracker has answered every beacon (km_uq, its queue of unsent requests,
+  // is empty), at most budgetMs, then report. Timers and clocks are the page's originals, kept
   // here before learner code can replace them.
   const sleep = window.setTimeout.bind(window), clock = performance.now.bind(performance), P = Promise;
   const started = () => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq);
+  // Timers the page still waits for, as Playwright's clock (installed after this script) keeps
+  // them; -1 when it cannot tell, and the visitor then dwells anyway.
+  const timersPending = () => {
+    try { const timers = window.__pwClock.controller._timers; return timers instanceof Map ? timers.size : -1; }
+    catch (e) { return -1; }
+  };
   Object.defineProperty(window, '__identifyLabProbe', {value: async (budgetMs) => {
     const until = clock() + budgetMs;
-    while (!(started() && !/(?:^|;\s*)km_uq=/.test(cookies())) && clock() < until) {
+    const settled = () => document.readyState === 'complete' && started() && !/(?:^|;\s*)km_uq=/.test(cookies());
+    while (!settled() && clock() < until) {
       await new P((resolve) => sleep(resolve, 10));
     }
     let ki = null;
     try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
-    return [ki, document.body ? document.body.getAttribute('data-view') : null, cookies(), started()];
+    return [ki, document.body ? document.body.getAttribute('data-view') : null, cookies(), started(), settled(),
+            timersPending()];
   }});
-  // Filling a form and pressing its submit button, in one round trip, with the DOM's own
-  // methods kept before learner code can replace them. The page sees what a person's typing
-  // shows scripts (focus, input and change events, then the button's click and the form's
-  // submit event), and, as a person takes a while to type, the library has started by then
-  // (at most budgetMs): its submit handlers (trackSubmit) see the submit. Returns the
-  // selectors it could not find.
+  // Typing into a form, in one round trip, with the DOM's own methods kept before learner
+  // code can replace them: a person's typing shows scripts focus, then keydown, keypress,
+  // the value growing by one character, input and keyup per character, then change. As a
+  // person takes a while to get to the form, the library has started by then (at most
+  // budgetMs): its handlers see the typing and the submit. Returns the selectors it could
+  // not find. Pressing the submit button is a second call, after the person has dwelt.
   const query = Document.prototype.querySelector, focus = HTMLElement.prototype.focus;
   const click = HTMLElement.prototype.click, dispatch = EventTarget.prototype.dispatchEvent;
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set, Ev = Event;
-  Object.defineProperty(window, '__identifyLabFill', {value: async (fields, submit, budgetMs) => {
+  const Key = KeyboardEvent, Input = InputEvent;
+  Object.defineProperty(window, '__identifyLabType', {value: async (fields, budgetMs) => {
     const until = clock() + budgetMs;
     while (!started() && clock() < until) await new P((resolve) => sleep(resolve, 10));
     const missing = [];
-    for (const [selector, value] of fields) {
+    for (const [selector, text] of fields) {
       const input = query.call(document, selector);
       if (!input) { missing.push(selector); continue; }
       focus.call(input);
-      setValue.call(input, value);
-      dispatch.call(input, new Ev('input', {bubbles: true}));
+      setValue.call(input, '');
+      let typed = '';
+      for (let i = 0; i < text.length; i++) {
+        const key = text[i], options = {key, bubbles: true, cancelable: true, composed: true};
+        dispatch.call(input, new Key('keydown', options));
+        dispatch.call(input, new Key('keypress', options));
+        typed += key;
+        setValue.call(input, typed);
+        dispatch.call(input, new Input('input', {data: key, inputType: 'insertText', bubbles: true, composed: true}));
+        dispatch.call(input, new Key('keyup', options));
+      }
       dispatch.call(input, new Ev('change', {bubbles: true}));
     }
+    return [missing, timersPending()];
+  }});
+  Object.defineProperty(window, '__identifyLabSubmit', {value: (submit) => {
     const button = query.call(document, submit);
-    if (!button) missing.push(submit);
-    if (!missing.length) click.call(button);
-    return missing;
+    if (!button) return [submit];
+    click.call(button);
+    return [];
   }});
   Object.defineProperty(Document.prototype, 'cookie', {
     configurable: true, enumerable: desc.enumerable,
@@ -88,8 +111,17 @@ COOKIE_WATCH_JS = r"""
 //# sourceURL=identify-lab-watch.js
 """
 
+# One browser-level CDP session per browser, opened the first time a step runs long.
+_BROWSER_SESSIONS: "weakref.WeakKeyDictionary[Browser, object]" = weakref.WeakKeyDictionary()
+
+
 class StepFailed(Exception):
-    """A step could not be completed; the message is for the learner."""
+    """A step could not be completed because of the page's own code; the message is for the learner."""
+
+
+class HostTooSlow(Exception):
+    """A step took far too long although the page's own code was not running: the grading machine
+    was overloaded (or the browser stalled). Never the learner's fault: the run is judged again."""
 
 
 @dataclass
@@ -116,9 +148,20 @@ class Customer:
 
 @dataclass
 class Timeouts:
-    page_s: float = 3.0  # one navigation, including the learner's code on it
-    library_s: float = 1.5  # the library starting and the tracker answering its beacons
-    probe_s: float = 1.0  # one evaluation in the page
+    # Learner code is judged by its own cost, not by how busy the machine is: a step that is
+    # still going after ``patience_s`` asks Chromium how much CPU its page processes use
+    # (SystemInfo). One busy running script: the learner's code did not finish. All idle: the
+    # host is slow, and the step waits on, up to ``page_s``, which only a host far too busy to
+    # grade reaches (HostTooSlow: the run is judged again).
+    patience_s: float = 3.0
+    page_s: float = 20.0
+    busy_share: float = 0.3  # the share of a core a page process must use, over a second, to count as running
+    library_s: float = 1.5  # the library starting and the tracker answering its beacons (in the page)
+    probe_s: float = 1.0  # one evaluation in the page, beyond its own budget
+    # People read pages and take a while to fill forms: virtual time (Playwright's clock), so
+    # that a snippet's timers (a few hundred ms, a few seconds) fire without the wait.
+    dwell_ms: int = 5000
+    typing_pause_ms: int = 2000
 
 
 class Visitor:
@@ -141,9 +184,10 @@ class Visitor:
             proxy=context_proxy(self.site.port),  # nothing but this visitor's site is reachable
             viewport={"width": 900, "height": 640}, java_script_enabled=True,
         )
-        self.context.set_default_timeout(self.timeouts.page_s * 1000)
+        self.context.set_default_timeout((self.timeouts.page_s + 1) * 1000)
         await self.context.expose_function("__identifyLabCookieWrite", self._on_cookie_write)
-        await self.context.add_init_script(COOKIE_WATCH_JS)
+        await self.context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
+        await self.context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
         self.context.on("page", self._on_new_page)
         self.page = await self.context.new_page()
         self.page.on("pageerror", self._on_page_error)
@@ -190,7 +234,8 @@ class Visitor:
 
     async def submit_form(self, path: str, fields: dict[str, str], label: str, expect_path: str, *,
                           form_open: bool = False) -> Step:
-        """Open a form page (unless the visitor is on it: ``form_open``), fill it like a person, submit, and land.
+        """Open a form page (unless the visitor is on it: ``form_open``), type into it like a person, dwell,
+        submit, and land on ``expect_path`` (the form itself again when the shop refuses it).
 
         A form page opened here is not settled: nothing is judged there, and what
         its library sent is re-sent from km_uq if the submit cuts it short.
@@ -198,17 +243,32 @@ class Visitor:
         if not form_open:
             await self._navigate(lambda: self.page.goto(self.url("shop", path), wait_until="domcontentloaded"), path)
         page = self._live_page(path)
-        await self._navigate(lambda: _fill_and_submit(page, fields, path, self.timeouts.library_s), expect_path)
+        answer = await self._bounded(
+            page.evaluate("([fields, budgetMs]) => window.__identifyLabType(fields, budgetMs)",
+                          [list(fields.items()), self.timeouts.library_s * 1000]),
+            path, self.timeouts.patience_s)
+        missing, pending = answer if isinstance(answer, list) and len(answer) == 2 else (["the form"], -1)
+        if missing:
+            raise StepFailed(f"could not fill the form on {path}: {', '.join(missing)} not found on the page")
+        if pending:  # e.g. a handler that waits for the typing to stop
+            await self.dwell(path, self.timeouts.typing_pause_ms)
+        await self._navigate(lambda: _press_submit(page, path), expect_path)
         return await self.settle(label, expect_path=expect_path)
 
-    async def sign_up(self, customer: Customer, *, form_open: bool = False) -> Step:
+    async def sign_up(self, customer: Customer, *, form_open: bool = False, refused: bool = False) -> Step:
+        """Sign up as ``customer``; ``refused``: the shop is expected to refuse it (an e-mail that is taken)."""
         fields = {"#name": customer.name, "#email": customer.email, "#password": customer.password}
-        return await self.submit_form("/signup", fields, f"sign up as {customer.email}", "/account",
+        label = f"sign up as {customer.email}" + (" (refused: the e-mail is taken)" if refused else "")
+        return await self.submit_form("/signup", fields, label, "/signup" if refused else "/account",
                                       form_open=form_open)
 
-    async def log_in(self, typed_email: str, password: str) -> Step:
+    async def log_in(self, typed_email: str, password: str, *, form_open: bool = False,
+                     refused: bool = False) -> Step:
+        """Log in typing ``typed_email``; ``refused``: the password is wrong and the shop says so."""
         fields = {"#email": typed_email, "#password": password}
-        return await self.submit_form("/login", fields, f"log in typing {typed_email!r}", "/account")
+        label = f"log in typing {typed_email!r}" + (" with a wrong password (refused)" if refused else "")
+        return await self.submit_form("/login", fields, label, "/login" if refused else "/account",
+                                      form_open=form_open)
 
     async def log_out(self) -> Step:
         await self._navigate(lambda: self.page.goto(self.url("shop", "/logout"), wait_until="domcontentloaded"), "/logout")
@@ -223,20 +283,86 @@ class Visitor:
         page = self._live_page(path)
         self._step_errors = []
         try:
-            await asyncio.wait_for(action(), self.timeouts.page_s + 0.5)
-        except (asyncio.TimeoutError, PlaywrightError) as err:
+            await self._bounded(action(), path, self.timeouts.patience_s)
+        except PlaywrightError as err:
             if page.is_closed():
                 raise StepFailed(f"the page was closed by your code (window.close()?) on {path}") from err
             if "crash" in str(err).lower():
                 raise StepFailed(f"the page crashed on {path}: does your code use huge amounts of memory?") from err
-            if isinstance(err, asyncio.TimeoutError) or "Timeout" in str(err):
-                raise StepFailed(f"your code did not finish within {self.timeouts.page_s:g} s on {path}: "
-                                 "look for a loop that never ends") from err
+            if "Timeout" in str(err):
+                raise HostTooSlow(f"the page {path} did not load within {self.timeouts.page_s:g} s") from err
             if "interrupted by another navigation" not in str(err):
                 raise StepFailed(f"the page {path} did not load: {_first_line(err)}") from err
 
+    async def dwell(self, path: str, ms: int | None = None) -> None:
+        """The visitor stays on the page: ``ms`` of the page's time pass at once, and every timer
+        due by then fires (Playwright's clock), so nothing waits for them."""
+        page = self._live_page(path)
+        try:
+            await self._bounded(page.clock.run_for(self.timeouts.dwell_ms if ms is None else ms), path,
+                                self.timeouts.patience_s)
+        except PlaywrightError:
+            if page.is_closed():
+                raise StepFailed(f"the page was closed by your code (window.close()?) on {path}") from None
+            # The page navigated away meanwhile (learner code): the next step says where it is.
+
+    async def _bounded(self, awaitable, path: str, patience_s: float):
+        """Await one of a step's page operations. One that is still going after ``patience_s`` is judged
+        by what the browser's page processes are doing: one of them busy running (the learner's code:
+        the shop's own pages do next to nothing) fails the step; all idle, the machine is slow, and the
+        step waits on, up to ``page_s``. Chromium cannot tell which process serves which page, so an
+        endless loop in another visitor of the same checklist (the same snippet) counts too."""
+        task = asyncio.ensure_future(awaitable)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            done, _ = await asyncio.wait({task}, timeout=patience_s)
+            last = None if done else await self._renderers_cpu()
+            while not done:
+                done, _ = await asyncio.wait({task}, timeout=1.0)
+                if done:
+                    break
+                now = await self._renderers_cpu()
+                if last is not None and now is not None:
+                    elapsed = max(now[1] - last[1], 1e-3)
+                    busiest = max((cpu - last[0].get(pid, cpu) for pid, cpu in now[0].items()), default=0.0)
+                    if busiest / elapsed >= self.timeouts.busy_share:
+                        raise StepFailed(f"your code did not finish within {patience_s:g} s on {path}: the page was "
+                                         "still running it; look for a loop that never ends")
+                last = now
+                if loop.time() - started >= self.timeouts.page_s:
+                    raise HostTooSlow(f"the page {path} took over {self.timeouts.page_s:g} s although your code was "
+                                      "not running: the grading machine was too busy")
+            return task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())  # nobody awaits it now
+
+    async def _renderers_cpu(self) -> tuple[dict[int, float], float] | None:
+        """CPU seconds of each of the browser's page processes, as Chromium counts them, and when;
+        None when the browser cannot say."""
+        try:
+            session = _BROWSER_SESSIONS.get(self.browser)
+            if session is None:
+                session = _BROWSER_SESSIONS[self.browser] = await asyncio.wait_for(
+                    self.browser.new_browser_cdp_session(), self.timeouts.probe_s)
+            answer = await asyncio.wait_for(session.send("SystemInfo.getProcessInfo"), self.timeouts.probe_s)
+        except (asyncio.TimeoutError, PlaywrightError):
+            _BROWSER_SESSIONS.pop(self.browser, None)
+            return None
+        return ({p["id"]: p["cpuTime"] for p in answer.get("processInfo", []) if p.get("type") == "renderer"},
+                time.monotonic())
+
+    async def _probe(self, page: Page, budget_s: float) -> tuple:
+        """The in-page probe: (KM.i(), view id, document.cookie, library started, settled, timers pending)."""
+        answer = await self._bounded(page.evaluate("(ms) => window.__identifyLabProbe(ms)", budget_s * 1000),
+                                     urlsplit(page.url).path, budget_s + self.timeouts.probe_s)
+        return tuple(answer) if isinstance(answer, list) and len(answer) == 6 else (None, None, None, None, None, -1)
+
     async def settle(self, label: str, *, expect_path: str | None) -> Step:
-        """Wait for the library and its beacons, then record the step."""
+        """Wait for the page, the library and its beacons; dwell (the page's timers fire); wait for
+        what that sent; record the step."""
         page = self._live_page(label)
         path = urlsplit(page.url).path
         host = urlsplit(page.url).hostname or ""
@@ -244,16 +370,18 @@ class Visitor:
             raise StepFailed(f"your code navigated away from the shop to {page.url[:120]} ({label})")
         if expect_path is not None and path != expect_path:
             raise StepFailed(f"expected to land on {expect_path} after '{label}' but the browser is on {path}")
-        # One probe waits for the library and its beacons, then reads the step. A page whose
-        # code never yields (an endless loop) cannot answer: the step then shows the browser's
-        # cookie jar. Unsent requests stay in km_uq, as in a real browser.
-        wait_s = self.timeouts.library_s
+        # A page whose code never yields (an endless loop) fails in _bounded; one that broke its
+        # own probe (replaced the DOM, say) shows the browser's cookie jar. Unsent requests stay
+        # in km_uq, as in a real browser.
         ki = view = raw = None
         started = False
         try:
-            ki, view, raw, started = await asyncio.wait_for(
-                page.evaluate("(ms) => window.__identifyLabProbe(ms)", wait_s * 1000), wait_s + self.timeouts.probe_s)
-        except (asyncio.TimeoutError, PlaywrightError, TypeError, ValueError):
+            ki, view, raw, started, settled, pending = await self._probe(page, self.timeouts.library_s)
+            if pending:  # the page waits for something: the visitor reads on, and what that sends is waited for
+                await self.dwell(path)
+                # Beacons the page could not get answered before the dwell will not be now: a short look.
+                ki, view, raw, started, _, _ = await self._probe(page, self.timeouts.library_s if settled else 0.1)
+        except (PlaywrightError, TypeError, ValueError):
             if page.is_closed():
                 raise StepFailed(f"the page was closed by your code (window.close()?) on {path}") from None
         if not started:
@@ -285,16 +413,13 @@ class Visitor:
             return None
 
 
-async def _fill_and_submit(page: Page, fields: dict[str, str], path: str, library_s: float) -> None:
-    """Once the page's library has started (at most ``library_s``), fill the form and submit
-    it (one evaluation in the page: Playwright's fill and click cost about 0.13 s of CPU more
-    per form, most of a checklist's form steps), then wait for the page the form leads to."""
+async def _press_submit(page: Page, path: str) -> None:
+    """Press the form's submit button (the DOM's own click, kept before learner code ran) and
+    wait for the page the form leads to."""
     async with page.expect_navigation(wait_until="domcontentloaded"):
-        missing = await page.evaluate(
-            "([fields, submit, budgetMs]) => window.__identifyLabFill(fields, submit, budgetMs)",
-            [list(fields.items()), "button[type=submit]", library_s * 1000])
+        missing = await page.evaluate("(submit) => window.__identifyLabSubmit(submit)", "button[type=submit]")
         if missing:
-            raise StepFailed(f"could not fill the form on {path}: {', '.join(missing)} not found on the page")
+            raise StepFailed(f"could not submit the form on {path}: {', '.join(missing)} not found on the page")
 
 
 def parse_cookie_header(raw: str) -> dict[str, str]:

@@ -1,11 +1,17 @@
 """The honest grading corpus: learner snippets and the checks each must fail.
 
 Every check not listed under ``fails`` must pass. Correct snippets come in
-several styles; each classic mistake fails what it should and nothing else.
+several styles (timers, events, pushed functions: visitors dwell on pages); each
+classic mistake fails what it should and nothing else: one mistake costs points
+in the check whose concern it is, not in every check downstream of it.
 """
 
-CORE = ["anonymous-before-login", "identify-after-login", "identity-across-pages", "identity-across-sessions",
-        "distinct-people", "anonymous-linked", "no-cookie-writes", "no-page-errors"]
+# Every check that needs somebody named fails when nobody is.
+UNNAMED = {"identify-after-login", "identified-by-email", "identity-across-pages", "identity-across-sessions",
+           "anonymous-linked", "canonical-email", "shared-computer"}
+
+CORE = ["anonymous-before-login", "identify-after-login", "identified-by-email", "identity-across-pages",
+        "identity-across-sessions", "distinct-people", "anonymous-linked", "no-cookie-writes", "no-page-errors"]
 BONUS = ["canonical-email", "shared-computer"]
 
 CORPUS = {
@@ -42,22 +48,49 @@ CORPUS = {
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }",
         {"shared-computer"},
     ),
+    # People stay on pages: identify from a timer, on load, after a frame, from a pushed function.
+    "correct-from-a-timer": (
+        "setTimeout(function () {\n  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n"
+        "}, 400);",
+        {"shared-computer"},
+    ),
+    "correct-on-load-with-km": (
+        "window.addEventListener('load', function () {\n"
+        "  if (window.acme.customer) KM.identify(window.acme.customer.email);\n});",
+        {"shared-computer"},
+    ),
+    "correct-after-a-frame-and-a-second": (
+        "requestAnimationFrame(function () {\n  setTimeout(function () {\n"
+        "    if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n  }, 1000);\n});",
+        {"shared-computer"},
+    ),
+    "correct-pushed-function-with-ki": (
+        "_kmq.push(function () {\n  var c = window.acme.customer;\n"
+        "  if (c && KM.i() !== c.email) KM.identify(c.email);\n});",
+        {"shared-computer"},
+    ),
     # -- classic mistakes
     "constant-customer": (
         "_kmq.push(['identify', 'customer']);",
-        {"anonymous-before-login", "identify-after-login", "distinct-people", "canonical-email", "shared-computer"},
+        {"anonymous-before-login", "identify-after-login", "identified-by-email", "distinct-people",
+         "canonical-email", "shared-computer"},
     ),
     "constant-guest-when-known": (
         "if (window.acme.customer) { _kmq.push(['identify', 'guest']); }",
-        {"identify-after-login", "distinct-people", "canonical-email", "shared-computer"},
+        {"identify-after-login", "identified-by-email", "distinct-people", "canonical-email", "shared-computer"},
     ),
     "display-name": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.name]); }",
-        {"identify-after-login", "distinct-people", "canonical-email", "shared-computer"},
+        {"identify-after-login", "identified-by-email", "distinct-people", "canonical-email", "shared-computer"},
     ),
+    # Any unique ID is right (the lesson); e-mail is the better one.
     "customer-id": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.id]); }",
-        {"identify-after-login", "canonical-email", "shared-computer"},
+        {"identified-by-email", "shared-computer"},
+    ),
+    "lower-cased-email": (
+        "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email.toLowerCase()]); }",
+        {"identified-by-email", "shared-computer"},
     ),
     "no-guard": (
         "_kmq.push(['identify', window.acme.customer.email]);",
@@ -65,26 +98,42 @@ CORPUS = {
     ),
     "km-directly-before-load": (
         "if (window.acme.customer) { KM.identify(window.acme.customer.email); }",
-        {"identify-after-login", "identity-across-pages", "identity-across-sessions", "anonymous-linked",
-         "no-page-errors", "canonical-email", "shared-computer"},
+        UNNAMED | {"no-page-errors"},
     ),
     # Every anonymous visitor becomes the person "undefined". After a log-out the next
     # visitor is "undefined" too, not the previous customer, so shared-computer holds.
     "string-of-undefined": (
         "_kmq.push(['identify', String((window.acme.customer || {}).email)]);",
         {"anonymous-before-login", "identity-across-pages", "identity-across-sessions", "distinct-people",
-         "anonymous-linked", "canonical-email"},
+         "anonymous-linked"},
     ),
     "clears-where-unknown": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\n"
         "else { _kmq.push(['identify', '']); }",
-        {"identity-across-pages", "identity-across-sessions", "canonical-email"},
+        {"identity-across-pages", "identity-across-sessions"},
+    ),
+    # The docs' pattern for shared browsers, on every page: the blog cannot know the session, so it forgets.
+    "identify-or-null-on-every-page": (
+        "_kmq.push(['identify', window.acme.customer ? window.acme.customer.email : null]);",
+        {"identity-across-pages", "identity-across-sessions"},
+    ),
+    # Forgetting on every logged-out shop page: a returning customer lands on the shop before logging in.
+    "clears-on-logged-out-shop-pages": (
+        "if (window.acme.page !== 'blog') {\n"
+        "  _kmq.push(['identify', window.acme.customer ? window.acme.customer.email : null]);\n}",
+        {"identity-across-sessions"},
+    ),
+    # A cookie domain that splits the shop from the blog: the identity is not kept or linked there, but
+    # nobody is named too early.
+    "cookie-domain-splits-shop-and-blog": (
+        "window.KM_COOKIE_DOMAIN = 'www.acme.test';\n"
+        "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }",
+        {"identity-across-pages", "identity-across-sessions", "anonymous-linked", "shared-computer"},
     ),
     "writes-km-ai-with-expiry": (
         "if (window.acme.customer) {\n  document.cookie = 'km_ai=' + encodeURIComponent(window.acme.customer.email)"
         " + '; path=/; max-age=157680000';\n}",
-        {"identify-after-login", "identity-across-pages", "identity-across-sessions", "anonymous-linked",
-         "no-cookie-writes", "canonical-email", "shared-computer"},
+        UNNAMED | {"no-cookie-writes"},
     ),
     "writes-km-ai-session-cookie": (
         "if (window.acme.customer) {\n  document.cookie = 'km_ai=' + encodeURIComponent(window.acme.customer.email)"
@@ -99,15 +148,47 @@ CORPUS = {
         "if (window.acme.customer && typed) { _kmq.push(['identify', typed]); }",
         {"canonical-email", "shared-computer"},
     ),
+    # People type: identifying on each keystroke names half-typed e-mails, which customers share.
+    "identifies-on-each-keystroke": (
+        "document.addEventListener('input', function (e) {\n"
+        "  if (e.target.id === 'email') _kmq.push(['identify', e.target.value]);\n});",
+        {"anonymous-before-login", "distinct-people", "anonymous-linked", "canonical-email", "shared-computer"},
+    ),
+    # Log-ins fail: the typed e-mail on submit names visitors whose log-in or sign-up was refused (and links
+    # their visits to the account they tried).
+    "identifies-typed-email-on-submit": (
+        "document.addEventListener('submit', function () {\n  var field = document.getElementById('email');\n"
+        "  if (field) _kmq.push(['identify', field.value]);\n});",
+        {"anonymous-before-login", "anonymous-linked", "canonical-email", "shared-computer"},
+    ),
+    # Customers have more than one device: the log-in on a new browser must identify too.
+    "identifies-only-after-sign-up": (
+        "if (window.acme.customer && document.referrer.indexOf('/signup') >= 0) {\n"
+        "  _kmq.push(['identify', window.acme.customer.email]);\n}",
+        {"identify-after-login", "identified-by-email", "anonymous-linked", "canonical-email", "shared-computer"},
+    ),
+    # The library's form tracking: an element ID or a .class, nothing else; it identifies while anonymous.
+    "track-submit-with-a-tag": (
+        "_kmq.push(['trackSubmit', 'form', 'Submitted a form']);",
+        UNNAMED,
+    ),
+    "track-submit-with-an-id": (
+        "_kmq.push(['trackSubmit', 'signup-form', 'Signed up']);\n_kmq.push(['trackSubmit', 'login-form', 'Logged in']);",
+        {"anonymous-before-login", "identify-after-login", "identified-by-email", "canonical-email",
+         "shared-computer"},
+    ),
+    "track-submit-with-a-class": (
+        "_kmq.push(['trackSubmit', '.account-form', 'Submitted an account form']);",
+        {"anonymous-before-login", "identify-after-login", "identified-by-email", "canonical-email",
+         "shared-computer"},
+    ),
     "no-identify": (
         "// TODO: identify the customer\n",
-        {"identify-after-login", "identity-across-pages", "identity-across-sessions", "anonymous-linked",
-         "canonical-email", "shared-computer"},
+        UNNAMED,
     ),
     "syntax-error": (
         "if (window.acme.customer { _kmq.push(['identify', window.acme.customer.email]); }",
-        {"identify-after-login", "identity-across-pages", "identity-across-sessions", "anonymous-linked",
-         "no-page-errors", "canonical-email", "shared-computer"},
+        UNNAMED | {"no-page-errors"},
     ),
     "endless-loop": (
         "while (true) {}",
