@@ -26,7 +26,7 @@ def test_canvas_and_moodle_names_give_the_student_id():
 
 
 def test_odd_characters_become_safe_folder_names():
-    assert safe_learner_id("Zoë O'Brien/../x") == "Zo_O_Brien_.._x"  # one name, no path
+    assert safe_learner_id("Zoë O'Brien/../x") == "Zoë_O_Brien_._x"  # one name, no path
     assert safe_learner_id("..") == "unnamed"
     assert safe_learner_id("...") == "unnamed"
 
@@ -163,10 +163,11 @@ def test_the_same_lms_id_is_one_learner_and_other_sources_are_not(tmp_path):
     assert origins == {"export.zip:smith_111_10_step07.ipynb": "111", "export.zip:111.ipynb": "111-2",
                        "export.zip:Zo\u00eb Li_222_assignsubmission_file_/step07-v2.ipynb": "222"}
     notes = "\n".join(intake.notices)
-    assert ("111: several submissions; kept export.zip:smith_111_10_step07.ipynb (the highest Canvas submission id, 10), "
+    assert ("111: several submissions; kept export.zip:smith_111_10_step07.ipynb "
+            "(the highest Canvas submission id, 10), "
             "ignored export.zip:smith_111_9_step07.ipynb, export.zip:smith_LATE_111_3_step07.ipynb") in notes
-    assert "222: several submissions; kept export.zip:Zo\u00eb Li_222_assignsubmission_file_/step07-v2.ipynb (the latest)" \
-        in notes
+    assert ("222: several submissions; kept export.zip:Zo\u00eb Li_222_assignsubmission_file_/step07-v2.ipynb "
+            "(the latest)") in notes
     assert "111: Canvas student 111 and 111.ipynb are different learners with the same id; graded as 111 and 111-2" \
         in notes
 
