@@ -3,8 +3,8 @@
 
 Everything lands in the course's own ``submitted/`` folder under the name the
 assignment expects; what could not be taken (zip entries escaping the folder,
-absolute paths, links, non-notebooks, duplicates) is reported, never written
-outside the course.
+absolute paths, links, damaged entries, non-notebooks) is reported, never written
+outside the course (reading a damaged zip: ``zip_entries``).
 
 LMS file names are read with nbgrader's zip_collect ``FileNameCollectorPlugin``
 and these patterns:
@@ -12,27 +12,32 @@ and these patterns:
 - Canvas: ``<name>[_LATE]_<student id>_<submission id>_<file>`` (the learner id is the student id)
 - Moodle: ``<Full Name>_<participant id>_assignsubmission_file_[/]<file>`` (the participant id)
 - anything else: ``<learner id>.ipynb`` (the learner id is the file name)
+
+A learner is who the source names (an LMS id, else the name, in Unicode NFC):
+only one learner's own submissions are merged (the latest kept). Different
+learners whose names clean to the same folder name get distinct ids, with a note.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import shutil
-import stat
-import zipfile
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from nbgrader.plugins import FileNameCollectorPlugin
 
 from ..errors import UnusableInput
+from .zip_entries import notebook_entries
 
 CANVAS = r"^(?:.*/)?(?P<name>[^/_]+)(?:_LATE)?_(?P<student_id>\d+)_(?P<submission>\d+)_(?P<file_id>[^/]+)$"
 MOODLE = r"^(?:.*/)?(?P<name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file_id>[^/]*)$"
-MAX_ENTRY_BYTES = 32 * 1024 * 1024
-MAX_ZIP_BYTES = 1024 * 1024 * 1024
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_ID_BYTES = 100  # a folder name, and file names made of it plus a suffix, stay under 255 bytes
+_SKIPPED_FOLDERS = {".ipynb_checkpoints", "__MACOSX"}  # autosaves and macOS resource forks: nobody's work
 
 
 @dataclass
@@ -48,10 +53,34 @@ class Intake:
     notices: list[str] = field(default_factory=list)  # what was skipped or changed, and why
 
 
+@dataclass
+class _Found:
+    scheme: str  # how the learner was recognised: "Canvas", "Moodle", "file name", "folder"
+    key: str  # who it is as the source says it: the LMS id or the name
+    path: Path  # a readable copy
+    relative: str  # the name in the source
+    origin: str  # for notes
+    rank: tuple  # the higher, the later
+    canvas_submission: int | None = None
+
+    @property
+    def person(self) -> tuple[str, str]:
+        return self.scheme, self.key
+
+
+def _kept(char: str) -> bool:
+    return char in "._-" or unicodedata.category(char)[0] in "LMN"  # letters, marks, digits of any script
+
+
 def safe_learner_id(raw: str) -> str:
-    """A learner id usable as a folder name: odd characters become '_'."""
-    cleaned = _SAFE_ID.sub("_", raw.strip()).strip("._-")
-    return cleaned[:80] or "unnamed"
+    """A learner id usable as one folder name: letters and digits of any script (NFC),
+    '.', '-' and '_'; every other run of characters becomes '_'; no leading dot, no
+    '..', at most MAX_ID_BYTES bytes of UTF-8."""
+    text = unicodedata.normalize("NFC", raw.strip())
+    cleaned = "".join("".join(run) if kept else "_" for kept, run in itertools.groupby(text, _kept))
+    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip("._-")
+    cleaned = cleaned.encode()[:MAX_ID_BYTES].decode("utf-8", "ignore").strip("._-")
+    return cleaned or "unnamed"
 
 
 _QUIET = logging.getLogger("autograder.intake")
@@ -64,15 +93,22 @@ def _matcher(pattern: str) -> FileNameCollectorPlugin:
     return plugin
 
 
-def learner_from_name(relative: str) -> tuple[str, str] | None:
-    """(learner id, how it was recognised) from an LMS or plain file name."""
+def _recognise(relative: str) -> tuple[str, str, int | None] | None:
+    """(scheme, who, Canvas submission id) from an LMS or plain file name."""
+    relative = unicodedata.normalize("NFC", relative)
     for label, pattern in (("Canvas", CANVAS), ("Moodle", MOODLE)):
         found = _matcher(pattern).collect(relative)
         if found:
-            return safe_learner_id(found["student_id"]), label
+            return label, found["student_id"], int(found["submission"]) if label == "Canvas" else None
     if relative.endswith(".ipynb"):
-        return safe_learner_id(PurePosixPath(relative).stem), "file name"
+        return "file name", PurePosixPath(relative).stem, None
     return None
+
+
+def learner_from_name(relative: str) -> tuple[str, str] | None:
+    """(learner id, how it was recognised) from an LMS or plain file name."""
+    recognised = _recognise(relative)
+    return (safe_learner_id(recognised[1]), recognised[0]) if recognised else None
 
 
 def collect(source: str | Path, *, submitted_dir: Path, assignment: str, notebook_name: str) -> Intake:
@@ -83,35 +119,75 @@ def collect(source: str | Path, *, submitted_dir: Path, assignment: str, noteboo
                             "submitted/ folder or an LMS export .zip")
     intake = Intake()
     if source.is_file():
-        if not zipfile.is_zipfile(source):
-            raise UnusableInput(f"{source}: not a zip file; give a folder of notebooks or an LMS export .zip")
-        found = _from_zip(source, submitted_dir.parent / "downloaded" / assignment / "extracted", intake)
+        found = list(_from_zip(source, submitted_dir.parent / "downloaded" / assignment, intake))
     elif _is_nbgrader_layout(source, assignment):
-        found = _from_nbgrader_layout(source, assignment, intake)
+        found = list(_from_nbgrader_layout(source, assignment, intake))
     else:
-        found = _from_folder(source, intake)
-    latest: dict[str, tuple[float, Path, str]] = {}
-    for learner, path, origin, order in found:
-        if learner in latest:
-            keep, drop = (latest[learner], (order, path, origin))
-            if order >= keep[0]:
-                keep, drop = (order, path, origin), latest[learner]
-            intake.notices.append(f"{learner}: several submissions; kept {keep[2]}, ignored {drop[2]}")
-            latest[learner] = keep
-        else:
-            latest[learner] = (order, path, origin)
-    for learner, (_, path, origin) in sorted(latest.items()):
+        found = list(_from_folder(source, intake))
+    by_person: dict[tuple[str, str], list[_Found]] = defaultdict(list)
+    for item in found:
+        by_person[item.person].append(item)
+    ids = _distinct_ids(by_person, intake.notices)
+    for person, items in sorted(by_person.items(), key=lambda pair: ids[pair[0]]):
+        learner = ids[person]
+        keep = max(items, key=lambda item: item.rank)
+        if len(items) > 1:
+            why = (f"the highest Canvas submission id, {keep.canvas_submission}"
+                   if keep.canvas_submission is not None else "the latest")
+            ignored = ", ".join(item.origin for item in items if item is not keep)
+            intake.notices.append(f"{learner}: several submissions; kept {keep.origin} ({why}), ignored {ignored}")
         dest = submitted_dir / learner / assignment / notebook_name
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.resolve() != path.resolve():
-            shutil.copyfile(path, dest)
-        if path.name != notebook_name and path.stem != learner:
-            intake.notices.append(f"{learner}: {path.name} graded as {notebook_name}")
-        intake.submissions.append(Submission(learner=learner, path=dest, origin=origin))
+        if dest.resolve() != keep.path.resolve():
+            shutil.copyfile(keep.path, dest)
+        name = PurePosixPath(keep.relative).name
+        if name != notebook_name and PurePosixPath(name).stem != learner:
+            intake.notices.append(f"{learner}: {name} graded as {notebook_name}")
+        intake.submissions.append(Submission(learner=learner, path=dest, origin=keep.origin))
     if not intake.submissions:
         raise UnusableInput(f"{source}: no notebooks found" + (f" ({'; '.join(intake.notices[:3])})"
                                                                 if intake.notices else ""))
     return intake
+
+
+def _distinct_ids(by_person: dict[tuple[str, str], list[_Found]], notices: list[str]) -> dict[tuple[str, str], str]:
+    """One id per person. Where several clean to the same id, the one named exactly so keeps it
+    and the others get '-2', '-3', ..., never an id another person has."""
+    by_id: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person in by_person:
+        by_id[safe_learner_id(person[1])].append(person)
+    taken = set(by_id)
+    ids: dict[tuple[str, str], str] = {}
+    for base, people in sorted(by_id.items()):
+        people.sort(key=lambda person: (person[1] != base, person))
+        ids[people[0]] = base
+        number = 2
+        for person in people[1:]:
+            while (candidate := _numbered(base, number)) in taken:
+                number += 1
+            taken.add(candidate)
+            ids[person] = candidate
+        if len(people) > 1:
+            who = [_describe(person, by_person[person]) for person in people]
+            notices.append(f"{base}: {', '.join(who[:-1])} and {who[-1]} are different learners with the same id; "
+                           f"graded as {', '.join(ids[p] for p in people[:-1])} and {ids[people[-1]]}")
+    return ids
+
+
+def _numbered(base: str, number: int) -> str:
+    suffix = f"-{number}"
+    return base.encode()[:MAX_ID_BYTES - len(suffix)].decode("utf-8", "ignore") + suffix
+
+
+def _describe(person: tuple[str, str], items: list[_Found]) -> str:
+    scheme, key = person
+    if scheme == "Canvas":
+        return f"Canvas student {key}"
+    if scheme == "Moodle":
+        return f"Moodle participant {key}"
+    if scheme == "folder":
+        return f"{key}/"
+    return max(items, key=lambda item: item.rank).relative
 
 
 def _is_nbgrader_layout(folder: Path, assignment: str) -> bool:
@@ -124,61 +200,39 @@ def _from_nbgrader_layout(folder: Path, assignment: str, intake: Intake):
         if not notebooks:
             intake.notices.append(f"{learner_dir.name}: no notebook in {learner_dir.name}/{assignment}/")
             continue
-        learner = safe_learner_id(learner_dir.name)
+        key = unicodedata.normalize("NFC", learner_dir.name)
         for notebook in notebooks:
-            yield learner, notebook, f"{learner_dir.name}/{assignment}/{notebook.name}", notebook.stat().st_mtime
+            relative = f"{learner_dir.name}/{assignment}/{notebook.name}"
+            yield _Found("folder", key, notebook, notebook.name, relative, (notebook.stat().st_mtime, relative))
 
 
 def _from_folder(folder: Path, intake: Intake):
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.is_symlink():
-            continue
         relative = path.relative_to(folder).as_posix()
-        if ".ipynb_checkpoints" in relative:
+        if not path.is_file() or path.is_symlink() or _SKIPPED_FOLDERS & set(relative.split("/")):
             continue
-        recognised = learner_from_name(relative)
+        recognised = _recognise(relative)
         if recognised is None:
             intake.notices.append(f"{relative}: not a notebook, skipped")
             continue
-        yield recognised[0], path, relative, path.stat().st_mtime
+        scheme, key, submission = recognised
+        rank = (() if submission is None else (submission,)) + (path.stat().st_mtime, relative)
+        yield _Found(scheme, key, path, relative, relative, rank, submission)
 
 
-def _from_zip(archive: Path, extract_dir: Path, intake: Intake):
-    """Extract what is safe, then read names like a folder."""
+def _from_zip(archive: Path, scratch: Path, intake: Intake):
+    """Each readable notebook, written under a name of our own (the entry's name may be no valid file name)."""
+    extract_dir = scratch / "extracted"
     if extract_dir.exists():
         shutil.rmtree(extract_dir)
     extract_dir.mkdir(parents=True)
-    total = 0
-    order: dict[str, float] = {}
-    with zipfile.ZipFile(archive) as zf:
-        for number, info in enumerate(zf.infolist()):
-            name = info.filename
-            if info.is_dir():
-                continue
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                intake.notices.append(f"{name}: zip entry outside the export folder, not extracted")
-                continue
-            if stat.S_ISLNK(info.external_attr >> 16):
-                intake.notices.append(f"{name}: a link inside the zip, not extracted")
-                continue
-            if info.file_size > MAX_ENTRY_BYTES or total + info.file_size > MAX_ZIP_BYTES:
-                intake.notices.append(f"{name}: too large ({info.file_size:,} bytes), not extracted")
-                continue
-            if not name.endswith(".ipynb"):
-                intake.notices.append(f"{name}: not a notebook, skipped")
-                continue
-            target = extract_dir.joinpath(*parts)
-            if extract_dir.resolve() not in target.resolve().parents:
-                intake.notices.append(f"{name}: zip entry outside the export folder, not extracted")
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            total += info.file_size
-            # later entries, later dates and higher Canvas submission ids win
-            order[PurePosixPath(*parts).as_posix()] = (*info.date_time, number)
-    for learner, path, relative, _ in _from_folder(extract_dir, intake):
-        canvas = _matcher(CANVAS).collect(relative)
-        rank = (int(canvas["submission"]),) if canvas else ()
-        yield learner, path, f"{archive.name}:{relative}", rank + order.get(relative, ())
+    for number, entry in enumerate(notebook_entries(archive, scratch=scratch, notices=intake.notices)):
+        recognised = _recognise(entry.name)
+        if recognised is None:
+            continue
+        path = extract_dir / f"{number}.ipynb"
+        path.write_bytes(entry.data)
+        scheme, key, submission = recognised
+        # later entries, later dates and higher Canvas submission ids win
+        rank = (() if submission is None else (submission,)) + entry.order
+        yield _Found(scheme, key, path, entry.name, f"{archive.name}:{entry.name}", rank, submission)
