@@ -15,7 +15,14 @@
   var QUEUE_MAX_CHARS = 2048;
   var QUEUE_MAX_AGE_S = 300;
   var PRIVATE_FIELD = /pass|billing|creditcard|credit_card|cardnumber|cvv|csc/i;
-  var EMAIL_FIELD = /e-?mail|login|user(name)?$/i;
+  // The real library identifies from a form field whose *name*, with '_' and '-' removed,
+  // matches this (support site, "JavaScript Library Specifics": userid, login, username, email,
+  // "_" allowed): user_id, user_login, e_mail and User-Name count, a bare "user" does not.
+  var IDENTITY_FIELD = /userid|login|username|email/i;
+  // Spellings of "no one" that a server template prints for a missing value (Ruby's nil,
+  // quoted nulls): the real library treats them, and every falsy value, as an empty
+  // name, so identify() with one of them clears the identity instead of naming "nil".
+  var EMPTY_NAME_STRINGS = ['null', 'nil', "'null'", "'nil'", '"null"', '"nil"', "''", '""'];
 
   // ---- SHA-1 and base64: the anonymous ID is base64(SHA-1(random data)).
   // (crypto.subtle needs a secure context, which plain-http shops are not.)
@@ -159,7 +166,7 @@
 
   // ---- The public API.
   function isEmptyName(name) {
-    return name === undefined || name === null || name === '' || name === 'null';
+    return !name || EMPTY_NAME_STRINGS.indexOf(name) >= 0;  // !name: undefined, null, 0, false, NaN, ''
   }
 
   var KM = {
@@ -192,6 +199,8 @@
       deleteCookie('km_ai');
     },
 
+    // alias skips the same empty names as identify: an alias joins two IDs for good, and one
+    // to "null" or "" would join every visitor whose page printed an empty value into one person.
     alias: function (a, b) {
       if (isEmptyName(a) || isEmptyName(b) || String(a) === String(b)) return;
       send('a', {_p: String(a), _n: String(b)});
@@ -210,20 +219,22 @@
       send('s', props, callback);
     },
 
+    // The real library binds trackClick on mousedown: the beacon leaves on the press,
+    // before a link's click starts the next page.
     trackClick: function (selector, name, props) {
-      document.addEventListener('click', function (event) {
-        if (matches(event.target, selector)) KM.record(name, props);
+      document.addEventListener('mousedown', function (event) {
+        if (isTracked(event.target, selector)) KM.record(name, props);
       }, true);
     },
 
     trackSubmit: function (selector, name, props) {
       document.addEventListener('submit', function (event) {
         var form = event.target;
-        if (!matches(form, selector)) return;
+        if (!isTracked(form, selector) || !form.elements) return;
         var fields = formFields(form);
-        if (!getCookie('km_ni')) {
+        if (!getCookie('km_ni')) {  // a form names only an anonymous visitor, like identify's alias
           for (var field in fields) {
-            if (EMAIL_FIELD.test(field) && fields[field]) { KM.identify(fields[field]); break; }
+            if (IDENTITY_FIELD.test(field.replace(/[_-]/g, '')) && fields[field]) { KM.identify(fields[field]); break; }
           }
         }
         for (var key in (props || {})) if (Object.prototype.hasOwnProperty.call(props, key)) fields[key] = props[key];
@@ -232,24 +243,74 @@
     }
   };
 
-  function matches(element, selector) {
-    if (!element || element.nodeType !== 1 || typeof selector !== 'string') return false;
-    var byId = /^[A-Za-z][\w-]*$/.test(selector) && document.getElementById(selector);
-    if (byId) return byId === element || byId.contains(element);
-    try { return element.closest(selector) !== null; } catch (err) { return false; }
+  // What trackClick and trackSubmit accept, as the real library does ("JavaScript Library
+  // Specifics"; the Event Library takes "a single HTML ID or a single class name"): an element
+  // ID (no '#'), a '.class', or an Element. Nothing is a CSS selector: 'form', '#signup' or
+  // 'form.x' find nothing. The event counts when its target is the tracked element or inside it,
+  // as a listener bound on that element sees it (a press on a button's label, the submit of a
+  // form inside a tracked wrapper). Decision: the element is looked up at event time rather than
+  // bound when the call runs, so a call in the page's head works whether or not the page has
+  // been parsed when the library starts (the real one asks for the call after the element).
+  function isTracked(target, selector) {
+    try {
+      if (!target || target.nodeType !== 1) return false;
+      if (selector && typeof selector === 'object' && selector.nodeType === 1) {
+        return selector === target || selector.contains(target);
+      }
+      if (typeof selector !== 'string' || !selector) return false;
+      if (selector.charAt(0) !== '.') {
+        var byId = document.getElementById(selector);
+        return !!byId && (byId === target || byId.contains(target));
+      }
+      var className = selector.slice(1);
+      if (!className || /\s/.test(className)) return false;  // one class name, as the real one takes
+      for (var node = target; node && node.nodeType === 1; node = node.parentNode) {
+        var classes = ' ' + (node.getAttribute('class') || '').replace(/\s+/g, ' ') + ' ';
+        if (classes.indexOf(' ' + className + ' ') >= 0) return true;
+      }
+      return false;
+    } catch (err) {
+      return false;  // a page that broke the DOM's methods tracks nothing rather than throwing
+    }
   }
 
+  // The form's fields as the real library sends them: by their name attribute only ("if there
+  // is no name, we cannot capture the information from that field", "JavaScript Library
+  // Specifics"), without passwords and card data, and without buttons, which are not data.
   function formFields(form) {
     var fields = {};
     var elements = form.elements || [];
     for (var i = 0; i < elements.length; i++) {
       var el = elements[i];
-      var name = el.name || el.id;
-      if (!name || el.type === 'password' || el.type === 'submit' || PRIVATE_FIELD.test(name)) continue;
+      var name = el.name;
+      if (!name || typeof name !== 'string' || el.type === 'password' || PRIVATE_FIELD.test(name)) continue;
+      if (/^(submit|button|reset|image|file)$/.test(el.type) || el.tagName === 'FIELDSET') continue;
       if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) continue;
       fields[name] = el.value;
     }
     return fields;
+  }
+
+  // ?kmi=ID and ?kme=EVENT in a page's address (links in e-mails and campaigns): the real
+  // library identifies the visitor (an alias only while anonymous, as identify does)
+  // and records the event, once, when it loads on the page; values are URL-decoded.
+  function queryParam(name) {
+    var pairs = location.search.replace(/^\?/, '').split('&');
+    for (var i = 0; i < pairs.length; i++) {
+      var eq = pairs[i].indexOf('=');
+      if (eq < 0 || pairs[i].slice(0, eq) !== name) continue;
+      var raw = pairs[i].slice(eq + 1).replace(/\+/g, ' ');
+      try { return decodeURIComponent(raw); } catch (err) { return raw; }
+    }
+    return null;
+  }
+
+  function trackFromAddress() {
+    var id = queryParam('kmi');
+    // An address only ever names someone: '?kmi=' or '?kmi=null' is no log-out link.
+    if (!isEmptyName(id)) KM.identify(id);
+    var event = queryParam('kme');
+    if (event) KM.record(event);
   }
 
   // ---- Start-up: what the library does once it has loaded on a page.
@@ -283,5 +344,7 @@
   window._kmq = {push: function () { for (var i = 0; i < arguments.length; i++) runCommand(arguments[i]); }};
   resendQueue();
   startVisit();
+  // The address names who arrived; the page's own commands run after it and have the last word.
+  runCommand(trackFromAddress);
   pending.forEach(runCommand);
 })(window, document);
