@@ -54,9 +54,9 @@ CORPUS = {
         "}, 400);",
         {"shared-computer"},
     ),
-    "correct-on-load-with-km": (
+    "correct-on-load": (
         "window.addEventListener('load', function () {\n"
-        "  if (window.acme.customer) KM.identify(window.acme.customer.email);\n});",
+        "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n});",
         {"shared-computer"},
     ),
     "correct-after-a-frame-and-a-second": (

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from autograder.checks import run_checks
+from autograder.checks.catalog import CHECKS
 
 pytestmark = pytest.mark.browser
 TIMEOUT_S = 20.0
@@ -38,6 +39,8 @@ HOSTILE = {
     "endless loop": "while (true) {}",
     "endless loop only when logged in": "if (window.acme.customer) { while (true) {} }",
     "timer that spins forever": "setTimeout(function () { for (;;) {} }, 0);",
+    "timer that spins forever while the visitor reads": "setTimeout(function () { for (;;) {} }, 2500);",
+    "interval that floods the tracker": "setInterval(function () { _kmq.push(['record', 'tick']); }, 1);",
     "throws": "throw new Error('boom');",
     "redirects to another host": "location.href = 'http://evil.example.com/';",
     "redirect loop on the shop": "if (location.pathname !== '/pricing') location.href = '/pricing'; else location.href = '/';",
@@ -55,7 +58,7 @@ HOSTILE = {
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_run_finishes_with_a_message_per_failed_check(name):
     report = run_checks(HOSTILE[name], seed=5, timeout_s=TIMEOUT_S)
-    assert len(report.checks) == 10
+    assert len(report.checks) == len(CHECKS)
     assert report.duration_s <= TIMEOUT_S + 1
     for check in report.checks:
         if not check.passed:

@@ -1,0 +1,90 @@
+"""Visitors behave like people: they dwell on pages (in virtual time), type character by
+character, mistype passwords and try taken e-mails; and a step is judged by the page's own
+work, not by how long the host took."""
+
+import asyncio
+
+import pytest
+
+from autograder.checks.scenario import is_anonymous_id
+from autograder.checks.visitor import Customer, StepFailed, Timeouts, Visitor
+
+pytestmark = pytest.mark.browser
+
+COUNT_TYPING = """
+['keydown', 'keypress', 'input', 'keyup'].forEach(function (kind) {
+  document.addEventListener(kind, function (e) {
+    if (e.target.id === 'email') localStorage.setItem(kind, (+localStorage.getItem(kind) || 0) + 1);
+  });
+});
+"""
+
+
+def events(site, run):
+    return [r["name"] for r in site.requests(run) if r["kind"] == "e"]
+
+
+def test_a_person_types_each_character(browse):
+    customer = Customer("Ann Lee", "Ann.Lee@example.com", "typed-secret")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.sign_up(customer)
+        return await v.page.evaluate("['keydown', 'keypress', 'input', 'keyup'].map(k => +localStorage.getItem(k))")
+
+    assert browse.run(walk, snippet=COUNT_TYPING) == [len(customer.email)] * 4
+
+
+def test_a_visitor_dwells_timers_fire_within_the_dwell_and_not_after_it(browse):
+    snippet = ("setTimeout(function () { _kmq.push(['record', 'read 4.5 s']); }, 4500);\n"
+               "setTimeout(function () { _kmq.push(['record', 'read 60 s']); }, 60000);\n"
+               "window.addEventListener('load', function () { _kmq.push(['record', 'loaded']); });\n"
+               "requestAnimationFrame(function () { _kmq.push(['record', 'first frame']); });")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/pricing")
+        return events(browse.site, run)
+
+    seen = browse.run(walk, snippet=snippet)
+    assert {"read 4.5 s", "loaded", "first frame"} <= set(seen)
+    assert "read 60 s" not in seen  # virtual time ran for the dwell only: 60 s of reading would be too long
+
+
+def test_refused_log_in_and_sign_up_stay_on_the_form_and_anonymous(browse):
+    taken = Customer("Bo Berg", "bo@example.com", "bo-password")
+
+    async def walk(visitor, run):
+        browse.site.accounts.sign_up(taken.name, taken.email, taken.password, realm=run)
+        v = await visitor()
+        refused_sign_up = await v.sign_up(Customer("Other", taken.email, "other-pass"), refused=True)
+        refused_log_in = await v.log_in(taken.email, "wrong-password", refused=True)
+        message = await v.page.inner_text(".error")
+        logged_in = await v.log_in(taken.email, taken.password, form_open=True)
+        return refused_sign_up, refused_log_in, message, logged_in
+
+    snippet = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+    refused_sign_up, refused_log_in, message, logged_in = browse.run(walk, snippet=snippet)
+    assert "/signup" in refused_sign_up.url and is_anonymous_id(refused_sign_up.km_ai)
+    assert "/login" in refused_log_in.url and is_anonymous_id(refused_log_in.km_ai)
+    assert "do not match" in message
+    assert logged_in.km_ai == taken.email
+
+
+def test_a_busy_host_is_not_blamed_on_the_snippet(browse):
+    """A step that is slow while no page runs script waits on; one whose page loops fails fast."""
+
+    async def walk(visitor, run):
+        v = await visitor()
+        v.timeouts = Timeouts(patience_s=0.05, page_s=30)  # impatient: every step runs past its patience
+        step = await v.visit("shop", "/pricing")
+        browse.site.register_run(run, "while (true) {}")
+        try:
+            await v.visit("shop", "/")
+        except StepFailed as err:
+            return step, str(err)
+        return step, None
+
+    step, failure = browse.run(walk, snippet="")
+    assert is_anonymous_id(step.km_ai)
+    assert failure is not None and "did not finish" in failure
