@@ -15,8 +15,9 @@ TARGET = HERE / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 VISIBLE_SEED, HIDDEN_SEED = 7, 1913  # the grader judges snippets for exactly these seeds
 
 CHECK_POINTS = [  # (check id, points, bonus): as in autograder.checks.CHECKS
-    ("anonymous-before-login", 2, False), ("identify-after-login", 4, False), ("identity-across-pages", 3, False),
-    ("identity-across-sessions", 2, False), ("distinct-people", 3, False), ("anonymous-linked", 2, False),
+    ("anonymous-before-login", 2, False), ("identify-after-login", 3, False), ("identified-by-email", 1, False),
+    ("identity-across-pages", 3, False), ("identity-across-sessions", 2, False), ("distinct-people", 3, False),
+    ("anonymous-linked", 2, False),
     ("no-cookie-writes", 2, False), ("no-page-errors", 2, False), ("canonical-email", 2, True),
     ("shared-computer", 2, True),
 ]
@@ -58,7 +59,7 @@ You will:
 
 | part | points |
 |---|---|
-| Exercise 1 – the snippet, judged by 8 checks in a real browser | 20 |
+| Exercise 1 – the snippet, judged by 9 checks in a real browser | 20 |
 | Exercise 2 – `person_id` | 6 |
 | Exercise 3 – the quiz | 4 |
 | **Total** | **30** |
@@ -85,10 +86,12 @@ lesson.show_anonymous_visit()
 md("why_email", """
 ## 2. Naming a person: `identify`
 
-When you know who the visitor is — after sign-up or log-in — call
-`_kmq.push(['identify', '...'])` with a **unique** value. **The e-mail address works best**: it is unique,
-reads well in reports, and joins your data with other tools. Names are *not* unique (two of the shop's demo
-customers are both called "Sam Lee").
+When you know who the visitor is — after every *successful* sign-up or log-in, on whatever device — call
+`_kmq.push(['identify', '...'])` with a **unique** value. Any unique string or integer is allowed (the
+customer's number works), but **the e-mail address works best**: integrations such as a newsletter or a
+support tool record their events to e-mail addresses, so only then do they join the person, and reports read
+well. Names are *not* unique (two of the shop's demo customers are both called "Sam Lee"). A visitor whose
+log-in failed is still unknown: naming them then, with what they typed, would merge them with someone else.
 
 `identify` saves the ID in the cookie `km_ai`, so the visitor **stays identified on pages where you do not call
 it** (the blog never knows the customer) and **in later sessions**. It also **links the anonymous ID** to the

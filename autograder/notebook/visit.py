@@ -86,45 +86,66 @@ async def scripted_visit_async(snippet: str, *, site: SimulatedSite, seed: int |
 
 
 def findings(visit: VisitResult) -> list[tuple[bool, str]]:
-    """What the visit shows, as (as the lesson wants it?, sentence)."""
+    """What the visit shows, as (as the lesson wants it?, sentence): the same judgements as the checks
+    (autograder.checks.scenarios) make of these steps, so the visit and Check my work agree."""
     steps, email, out = visit.timeline, visit.email, []
 
     def km_ai(index: int) -> str | None:
         return steps[index]["km_ai"] if index < len(steps) else None
 
+    before = None
     if len(steps) > SECOND_PAGE:
-        anonymous, later = km_ai(FIRST_PAGE), km_ai(SECOND_PAGE)
-        if not is_anonymous_id(anonymous) or not is_anonymous_id(later):
-            out.append((False, f"Before sign-up km_ai is already {later!r}: nobody is known yet, so nobody "
+        first, later = km_ai(FIRST_PAGE), km_ai(SECOND_PAGE)
+        named_early = next((v for v in (first, later) if v and not is_anonymous_id(v)), None)
+        if named_early:
+            before = named_early
+            out.append((False, f"Before sign-up km_ai is already {named_early!r}: nobody is known yet, so nobody "
                                "should be named yet."))
         else:
-            out.append((anonymous == later, f"Before sign-up the visitor is the anonymous ID {anonymous}, the same "
-                        "on every page." if anonymous == later else
-                        f"Before sign-up the anonymous ID changed from {anonymous} to {later}: it should stay."))
-    checks = ((SIGNED_UP, "Right after sign-up, km_ai is the customer's e-mail: identify saved it in the cookie."),
-              (BLOG, "On the blog, where no identify call runs, they are still the customer: the cookie remembers."),
-              (NEXT_DAY, "After closing and reopening the browser, they are still the customer (a later session)."))
-    for index, good in checks:
-        if index < len(steps):
+            out.append((True, f"Before sign-up the visitor is anonymous ({first}): nobody is named yet."))
+    identity = km_ai(SIGNED_UP)
+    if SIGNED_UP < len(steps):
+        if identity is None or is_anonymous_id(identity):
+            out.append((False, f"Right after sign-up, km_ai is still {identity!r}: nobody was identified."))
+            identity = None
+        elif identity == before:
+            out.append((False, f"Right after sign-up, km_ai is {identity!r}, the ID everyone had before logging in: "
+                               "it names no one in particular."))
+            identity = None  # nothing later can be kept or linked for this customer
+        else:
+            out.append((True, f"Right after sign-up, km_ai names the customer: {identity!r} (identify saved it in "
+                              "the cookie)."))
+            if identity != email:
+                out.append((False, f"That ID is not the customer's e-mail ({email!r}): any unique ID works, but "
+                                   "e-mail works best (integrations record to e-mail addresses)."))
+    kept = ((BLOG, "On the blog, where no identify call runs, they are still the customer: the cookie remembers."),
+            (NEXT_DAY, "After closing and reopening the browser, they are still the customer (a later session)."))
+    for index, good in kept:
+        if index < len(steps) and identity is None:
+            out.append((False, f"{steps[index]['label'].capitalize()}: km_ai is {km_ai(index)!r}; with nobody "
+                               "identified at sign-up, there is no customer to keep."))
+        elif index < len(steps):
             value = km_ai(index)
-            out.append((value == email, good if value == email else
-                        f"{steps[index]['label'].capitalize()}: km_ai is {value!r}, not {email!r}."))
-    if len(steps) > SIGNED_UP:
+            out.append((value == identity, good if value == identity else
+                        f"{steps[index]['label'].capitalize()}: km_ai is {value!r}, not {identity!r}."))
+    if len(steps) > SIGNED_UP and identity is None:
+        out.append((False, "At the tracker, the anonymous visits are linked to no customer: nobody was identified."))
+    elif len(steps) > SIGNED_UP:
         anonymous = km_ai(FIRST_PAGE)
         person = next((ids for ids in visit.people if anonymous in ids), [])
-        others = [i for i in person if i != anonymous and not is_anonymous_id(i)]
-        if email in person:
-            out.append((True, "At the tracker, the anonymous ID and the e-mail are one person: what they did before "
-                              "signing up counts for them."))
+        if identity in person:
+            out.append((True, "At the tracker, the anonymous ID and the customer's ID are one person: what they did "
+                              "before signing up counts for them."))
         else:
+            others = [i for i in person if i != anonymous and not is_anonymous_id(i)]
             out.append((False, "At the tracker, the anonymous visits are " + (
-                f"linked to {', '.join(map(repr, others))}, not to the customer's e-mail." if others else
+                f"linked to {', '.join(map(repr, others))}, not to {identity!r}." if others else
                 "linked to no one: nobody can tell whose they were.")))
-    if len(steps) > NEXT_PERSON and km_ai(NEXT_DAY) == email:  # only says something once they were named
-        value = km_ai(NEXT_PERSON)
-        out.append((value != email, "After the log-out, the next person on this computer is not counted as the "
-                                    "customer." if value != email else
-                    f"After the log-out, the next person on this computer is still counted as {email} "
+    if len(steps) > NEXT_PERSON and identity is not None and km_ai(NEXT_DAY) == identity:
+        value = km_ai(NEXT_PERSON)  # only says something once they were named
+        out.append((value != identity, "After the log-out, the next person on this computer is not counted as the "
+                                       "customer." if value != identity else
+                    f"After the log-out, the next person on this computer is still counted as {identity!r} "
                     "(the bonus exercise fixes this)."))
     if visit.page_errors:
         first = visit.page_errors[0]

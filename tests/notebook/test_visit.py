@@ -82,3 +82,15 @@ def test_the_live_shop_serves_every_new_snippet(monkeypatch):
     assert site.snippet == "// first"
     state.store(REFERENCE)
     assert live.live_site() is site and site.snippet == REFERENCE
+
+
+def test_findings_agree_with_the_checks_for_a_display_name_and_a_customer_number():
+    """The display name is linked (anonymous-linked passes) but is no unique ID; a number is a right ID,
+    only not the e-mail (identified-by-email)."""
+    name = fake_visit([ANON, ANON] + ["Ann Lee"] * 5, [[ANON, "Ann Lee"]])
+    found = dict((text.split(":")[0], ok) for ok, text in findings(name))
+    assert found["At the tracker, the anonymous ID and the customer's ID are one person"] is True
+    number = fake_visit([ANON, ANON] + ["7"] * 5, [[ANON, "7"]])
+    marks = findings(number)
+    assert marks[1][0] is True and "'7'" in marks[1][1]
+    assert marks[2] == (False, marks[2][1]) and "not the customer's e-mail" in marks[2][1]
