@@ -22,6 +22,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
+from autograder.checks.catalog import CHECKS
 from autograder.notebook.course import COURSE_ID, lab_command, lab_env, prepare_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -140,7 +141,7 @@ def test_learner_types_runs_checks_and_validates(lab):
     seen = asyncio.run(asyncio.wait_for(learner_session(base, token, workspace), 600))
     print(f"\nCheck my work answered in {seen['check_answer_s']:.2f} s (warm, in JupyterLab)")
     assert seen["errors"] == 0
-    assert "✘" not in seen["checklist"] and seen["checklist"].count("✔") == 10
+    assert "✘" not in seen["checklist"] and seen["checklist"].count("✔") == len(CHECKS)
     assert "Success! Your notebook passes all the tests." in seen["validate"], seen["validate"]
     saved = nbformat.read(str(workspace.notebook), as_version=4)
     snippet = next(c for c in saved.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "identify_snippet")
