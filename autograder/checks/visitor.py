@@ -45,7 +45,7 @@ COOKIE_WATCH_JS = r"""
     const until = clock() + budgetMs;
     const settled = () => document.readyState === 'complete' && started() && !/(?:^|;\s*)km_uq=/.test(cookies());
     while (!settled() && clock() < until) {
-      await new P((resolve) => sleep(resolve, 10));
+      await new P((resolve) => sleep(resolve, 4));
     }
     let ki = null;
     try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
@@ -64,7 +64,7 @@ COOKIE_WATCH_JS = r"""
   const Key = KeyboardEvent, Input = InputEvent;
   Object.defineProperty(window, '__identifyLabType', {value: async (fields, budgetMs) => {
     const until = clock() + budgetMs;
-    while (!started() && clock() < until) await new P((resolve) => sleep(resolve, 10));
+    while (!started() && clock() < until) await new P((resolve) => sleep(resolve, 4));
     const missing = [];
     for (const [selector, text] of fields) {
       const input = query.call(document, selector);

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from .accounts import AccountStore
 from .hosts import HostRouter
+from .page_load import ViewArrivals, logo
 from .shop import not_found
 from .shop import routes as shop_routes
 from .tracker_app import routes as tracker_routes
@@ -19,10 +20,12 @@ def create_app(*, accounts: AccountStore, tracker: TrackerStore, snippet: str = 
     favicon = Route("/favicon.ico", lambda request: Response(status_code=204))
     blog_favicon = Route("/blog/favicon.ico", favicon.endpoint)
     tracker_favicon = Route("/trk/favicon.ico", favicon.endpoint)
-    app = Starlette(routes=[favicon, blog_favicon, tracker_favicon, *tracker_routes, *shop_routes],
+    logos = [Route("/logo.svg", logo), Route("/blog/logo.svg", logo)]
+    app = Starlette(routes=[favicon, blog_favicon, tracker_favicon, *logos, *tracker_routes, *shop_routes],
                     exception_handlers={404: not_found})
     app.state.accounts = accounts
     app.state.tracker = tracker
     app.state.snippet = snippet
     app.state.snippets = {}  # run tag -> snippet, for checks sharing the server
+    app.state.view_arrivals = ViewArrivals()  # page_load.py: a page's load waits for its library
     return HostRouter(app)

@@ -35,6 +35,8 @@ async def track(request: Request):
         _store(request).reject(str(err), request.url.path + "?" + request.url.query, run)
         return Response(f"400 Bad Request: {err}\n", status_code=400, media_type="text/plain", headers=NO_STORE)
     _store(request).add(tracked)
+    if tracked.kind == "e" and tracked.props.get("view"):
+        request.app.state.view_arrivals.arrived(tracked.props["view"])
     return Response(GIF_1X1, media_type="image/gif", headers=NO_STORE)
 
 

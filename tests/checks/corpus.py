@@ -59,6 +59,12 @@ CORPUS = {
         "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n});",
         {"shared-computer"},
     ),
+    # A shop's page loads after its library (images take longer than the cached library): KM is ready on load.
+    "correct-on-load-with-km": (
+        "window.addEventListener('load', function () {\n"
+        "  if (window.acme.customer) KM.identify(window.acme.customer.email);\n});",
+        {"shared-computer"},
+    ),
     "correct-after-a-frame-and-a-second": (
         "requestAnimationFrame(function () {\n  setTimeout(function () {\n"
         "    if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n  }, 1000);\n});",

@@ -478,3 +478,21 @@ def test_kme_in_the_url_records_an_event(browse):
 
     step, events = browse.run(walk)
     assert len(events) == 1 and events[0]["person"] == step.km_ai
+
+
+def test_a_page_loads_after_its_library_as_a_real_shop_page_does(browse):
+    """The load event comes after the library has started (the logo waits for the page's view), on every
+    page, so a load handler that calls KM directly works every time, not by chance."""
+    snippet = ("window.addEventListener('load', function () {\n"
+               "  KM.record('loaded with KM', {view: document.body.getAttribute('data-view')});\n});")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        for path in ("/", "/pricing", "/login", "/signup", "/", "/pricing"):
+            await v.visit("shop", path)
+        await v.visit("blog", "/why-email")
+        return v.page_errors, [r["name"] for r in browse.site.requests(run) if r["kind"] == "e"]
+
+    errors, names = browse.run(walk, snippet=snippet)
+    assert errors == []
+    assert names.count("loaded with KM") == 7
