@@ -19,16 +19,17 @@ from playwright.async_api import Browser, BrowserContext, Error as PlaywrightErr
 
 from ..site import RUN_HEADER, SimulatedSite
 from ..site.hosts import context_proxy
+from .disguise import DESKTOP_JS, DESKTOP_SCREEN, HELPERS, desktop_user_agent
 
 # Installed before any page script: records writes of km_* cookies that do not
 # come from the library itself (the caller's stack frame tells which script).
 COOKIE_WATCH_JS = r"""
 (() => {
   const desc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
-  const report = window.__identifyLabCookieWrite;
+  const report = window.__HELPERS__CookieWrite;
   // What the page really sees, even if learner code replaces document.cookie.
   const cookies = () => desc.get.call(document);
-  Object.defineProperty(window, '__identifyLabCookies', {value: cookies});
+  Object.defineProperty(window, '__HELPERS__Cookies', {value: cookies});
   // One step's probe, in one round trip: wait until the page has loaded, the library has
   // started and the tracker has answered every beacon (km_uq, its queue of unsent requests,
   // is empty), at most budgetMs, then report. Timers and clocks are the page's originals, kept
@@ -41,7 +42,7 @@ COOKIE_WATCH_JS = r"""
     try { const timers = window.__pwClock.controller._timers; return timers instanceof Map ? timers.size : -1; }
     catch (e) { return -1; }
   };
-  Object.defineProperty(window, '__identifyLabProbe', {value: async (budgetMs) => {
+  Object.defineProperty(window, '__HELPERS__Probe', {value: async (budgetMs) => {
     const until = clock() + budgetMs;
     const settled = () => document.readyState === 'complete' && started() && !/(?:^|;\s*)km_uq=/.test(cookies());
     while (!settled() && clock() < until) {
@@ -62,7 +63,7 @@ COOKIE_WATCH_JS = r"""
   const click = HTMLElement.prototype.click, dispatch = EventTarget.prototype.dispatchEvent;
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set, Ev = Event;
   const Key = KeyboardEvent, Input = InputEvent;
-  Object.defineProperty(window, '__identifyLabType', {value: async (fields, budgetMs) => {
+  Object.defineProperty(window, '__HELPERS__Type', {value: async (fields, budgetMs) => {
     const until = clock() + budgetMs;
     while (!started() && clock() < until) await new P((resolve) => sleep(resolve, 4));
     const missing = [];
@@ -85,7 +86,7 @@ COOKIE_WATCH_JS = r"""
     }
     return [missing, timersPending()];
   }});
-  Object.defineProperty(window, '__identifyLabSubmit', {value: (submit) => {
+  Object.defineProperty(window, '__HELPERS__Submit', {value: (submit) => {
     const button = query.call(document, submit);
     if (!button) return [submit];
     click.call(button);
@@ -99,7 +100,7 @@ COOKIE_WATCH_JS = r"""
         const text = String(value);
         if (/^\s*km_/.test(text)) {
           const frames = String(new Error().stack).split('\n').slice(1)
-            .filter((line) => line.indexOf('identify-lab-watch') < 0);
+            .filter((line) => line.indexOf('__HELPERS__-watch') < 0);
           const caller = frames.length ? frames[0].trim() : '';
           if (!/\.2\.js/.test(caller) && report) report(text.slice(0, 300), location.pathname, caller.slice(0, 300));
         }
@@ -108,8 +109,8 @@ COOKIE_WATCH_JS = r"""
     },
   });
 })();
-//# sourceURL=identify-lab-watch.js
-"""
+//# sourceURL=__HELPERS__-watch.js
+""".replace("__HELPERS__", HELPERS)
 
 # One browser-level CDP session per browser, opened the first time a step runs long.
 _BROWSER_SESSIONS: "weakref.WeakKeyDictionary[Browser, object]" = weakref.WeakKeyDictionary()
@@ -182,12 +183,14 @@ class Visitor:
         self.context = await self.browser.new_context(
             extra_http_headers={RUN_HEADER: self.run}, storage_state=storage_state,
             proxy=context_proxy(self.site.port),  # nothing but this visitor's site is reachable
-            viewport={"width": 900, "height": 640}, java_script_enabled=True,
+            viewport={"width": 900, "height": 640}, screen=DESKTOP_SCREEN, locale="en-US",
+            user_agent=desktop_user_agent(self.browser.version), java_script_enabled=True,
         )
         self.context.set_default_timeout((self.timeouts.page_s + 1) * 1000)
-        await self.context.expose_function("__identifyLabCookieWrite", self._on_cookie_write)
+        await self.context.expose_function(f"{HELPERS}CookieWrite", self._on_cookie_write)
         await self.context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
         await self.context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
+        await self.context.add_init_script(DESKTOP_JS)  # after the clock: its fakes look native too
         self.context.on("page", self._on_new_page)
         self.page = await self.context.new_page()
         self.page.on("pageerror", self._on_page_error)
@@ -244,7 +247,7 @@ class Visitor:
             await self._navigate(lambda: self.page.goto(self.url("shop", path), wait_until="domcontentloaded"), path)
         page = self._live_page(path)
         answer = await self._bounded(
-            page.evaluate("([fields, budgetMs]) => window.__identifyLabType(fields, budgetMs)",
+            page.evaluate(f"([fields, budgetMs]) => window.{HELPERS}Type(fields, budgetMs)",
                           [list(fields.items()), self.timeouts.library_s * 1000]),
             path, self.timeouts.patience_s)
         missing, pending = answer if isinstance(answer, list) and len(answer) == 2 else (["the form"], -1)
@@ -356,7 +359,7 @@ class Visitor:
 
     async def _probe(self, page: Page, budget_s: float) -> tuple:
         """The in-page probe: (KM.i(), view id, document.cookie, library started, settled, timers pending)."""
-        answer = await self._bounded(page.evaluate("(ms) => window.__identifyLabProbe(ms)", budget_s * 1000),
+        answer = await self._bounded(page.evaluate(f"(ms) => window.{HELPERS}Probe(ms)", budget_s * 1000),
                                      urlsplit(page.url).path, budget_s + self.timeouts.probe_s)
         return tuple(answer) if isinstance(answer, list) and len(answer) == 6 else (None, None, None, None, None, -1)
 
@@ -417,7 +420,7 @@ async def _press_submit(page: Page, path: str) -> None:
     """Press the form's submit button (the DOM's own click, kept before learner code ran) and
     wait for the page the form leads to."""
     async with page.expect_navigation(wait_until="domcontentloaded"):
-        missing = await page.evaluate("(submit) => window.__identifyLabSubmit(submit)", "button[type=submit]")
+        missing = await page.evaluate(f"(submit) => window.{HELPERS}Submit(submit)", "button[type=submit]")
         if missing:
             raise StepFailed(f"could not submit the form on {path}: {', '.join(missing)} not found on the page")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 
 from ..checks.customers import CustomerFactory
+from ..checks.disguise import HELPERS
 from ..checks.engine import BrowserEngine
 from ..checks.scenario import is_anonymous_id
 from ..checks.visitor import StepFailed, Timeouts, Visitor
@@ -56,7 +57,7 @@ async def _walk(engine: BrowserEngine, site: SimulatedSite, snippet: str, seed: 
         visitor.name = "someone else"
         await visitor.visit("shop", "/pricing", "someone else on this computer opens Pricing")
         # What the page sees is what its server gets in the Cookie header (no HttpOnly km_* cookies).
-        header = await asyncio.wait_for(visitor.page.evaluate("() => window.__identifyLabCookies()"), 2)
+        header = await asyncio.wait_for(visitor.page.evaluate(f"() => window.{HELPERS}Cookies()"), 2)
     except StepFailed as err:
         problem = str(err)
     except (asyncio.TimeoutError, PlaywrightError) as err:
