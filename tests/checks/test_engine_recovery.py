@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from autograder.checks import run_checks
+from autograder.checks.catalog import BY_ID
 from autograder.checks.engine import BrowserEngine
 
 pytestmark = pytest.mark.browser
@@ -84,5 +85,5 @@ for p in psutil.Process().children(recursive=True):
 print(run_checks({GOOD!r}, seed=5, only="identify-after-login").score)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.stdout.split() == ["4"], done.stderr[-2000:]
+    assert done.stdout.split() == [str(BY_ID["identify-after-login"].points)], done.stderr[-2000:]
     assert "never retrieved" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
