@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from autograder.checks.scenario import is_anonymous_id
-from autograder.checks.visitor import Customer, StepFailed, Timeouts, Visitor
+from autograder.checks.visitor import Customer, HostTooSlow, StepFailed, Timeouts
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +88,21 @@ def test_a_busy_host_is_not_blamed_on_the_snippet(browse):
     step, failure = browse.run(walk, snippet="")
     assert is_anonymous_id(step.km_ai)
     assert failure is not None and "did not finish" in failure
+
+
+def test_a_step_slow_while_no_page_runs_script_is_the_hosts_fault_not_the_snippets(browse):
+    """Past its patience and its hard bound with every page idle (here: a probe told to wait long for a
+    library the snippet kept from starting), a step says the machine was too busy: the run is judged
+    again instead of blaming the snippet."""
+
+    async def walk(visitor, run):
+        v = await visitor()
+        v.timeouts = Timeouts(patience_s=0.1, page_s=0.5, library_s=3.0)
+        try:
+            await v.visit("shop", "/pricing")
+        except HostTooSlow as err:
+            return str(err)
+        return None
+
+    message = browse.run(walk, snippet="Object.defineProperty(window, 'KM', {value: null});")
+    assert message is not None and "not running" in message
