@@ -17,7 +17,8 @@
   the same settings gives the same HTML.
 
 The notebook is the learner's, and an instructor opens the page. Before export
-its outputs are made inert by ``sanitize``; Markdown is cleaned as it is rendered, before its HTML is kept,
+its outputs are cut to the bounds of ``output_bounds`` and made inert by
+``sanitize``; Markdown is cleaned as it is rendered, before its HTML is kept,
 so what is reused is the clean HTML. The page runs no script at all: the
 template's own (require.js and MathJax from a CDN, Mermaid, widgets) only
 serve what is removed here (JavaScript outputs, widgets) or what this course's
@@ -31,13 +32,13 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
-import nbformat
 from jinja2 import FileSystemBytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Unicode
 
+from .output_bounds import bound_notebook
 from .sanitize import clean_html, clean_outputs
 
 NO_ALT = "No description has been provided for this image"
@@ -146,7 +147,9 @@ class FeedbackExporter(HTMLExporter):
         return _HTML.get(key, lambda: clean_html(super(FeedbackExporter, self).markdown2html(context, source)))
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        nb = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as it was
+        nb, cut = bound_notebook(nb)
+        if cut:
+            self.log.warning("%s output(s) or cell(s) were cut to the feedback page's bounds.", cut)
         clean_outputs(nb)
         # SVG only ever as an <img>: an image runs no script and fetches nothing.
         self.skip_svg_encoding = False
