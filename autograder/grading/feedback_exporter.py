@@ -35,6 +35,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import InvalidNotebook
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Unicode
 
@@ -51,6 +52,7 @@ _ALT = re.compile(r"""\salt\s*=""", re.IGNORECASE)
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
        "base-uri 'none'; form-action 'none'")
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+_ATTACHMENT = re.compile(r"attachment:", re.IGNORECASE)
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>\s*", re.IGNORECASE | re.DOTALL)
 
@@ -140,11 +142,19 @@ class FeedbackExporter(HTMLExporter):
         # Cleaned here, before it is kept: every page that reuses it gets the clean HTML.
         cell = context.get("cell", {})
         if cell.get("attachments"):  # images of its own: made every time
-            return clean_html(super().markdown2html(context, source))
+            return clean_html(self._markdown(context, source))
         path = context.get("resources", {}).get("metadata", {}).get("path", "")
         key = ("markdown", source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
                repr(sorted(self.lexer_options.items())))
-        return _HTML.get(key, lambda: clean_html(super(FeedbackExporter, self).markdown2html(context, source)))
+        return _HTML.get(key, lambda: clean_html(self._markdown(context, source)))
+
+    def _markdown(self, context, source: str) -> str:
+        try:
+            return HTMLExporter.markdown2html(self, context, source)
+        except InvalidNotebook:
+            # An image of an attachment the cell does not have (or that was cut): nbconvert gives
+            # up on the whole page. The image is left out instead (its alt text stays).
+            return HTMLExporter.markdown2html(self, context, _ATTACHMENT.sub("missing-attachment:", source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         nb, cut = bound_notebook(nb)

@@ -47,7 +47,7 @@ def hostile_notebook() -> nbformat.NotebookNode:
     markdown.attachments = {"evil.svg": {"image/svg+xml": base64.b64encode(SVG.encode()).decode()},
                             "pixel.png": {"image/png": PIXEL}}
     return nbformat.v4.new_notebook(
-        cells=[markdown, nbformat.v4.new_markdown_cell(f"plain markdown {SCRIPT}"),
+        cells=[markdown, nbformat.v4.new_markdown_cell(f"plain markdown {SCRIPT}\n\n![gone](attachment:gone.png)"),
                nbformat.v4.new_code_cell("show()", outputs=hostile_outputs(), execution_count=1),
                nbformat.v4.new_raw_cell(SCRIPT + ONERROR)],
         metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},

@@ -18,7 +18,7 @@ from autograder.grading.feedback import write_feedback
 from autograder.grading.feedback_exporter import FeedbackExporter
 from autograder.grading.summary import check_cell, summarize
 
-from .hostile import ONERROR, PIXEL, SCRIPT, hostile_notebook, open_page
+from .hostile import MARKDOWN, ONERROR, PIXEL, PWN, SCRIPT, SVG, hostile_notebook, open_page
 
 pytestmark = pytest.mark.browser
 FORMGRADER = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
@@ -100,3 +100,41 @@ def test_the_feedback_page_and_the_report_escape_a_hostile_learner(engine, tmp_p
 
 async def _open(engine, path: Path) -> dict:
     return await open_page(await engine.browser(), path)
+
+
+LEARNER_CELL = f'''from IPython.display import HTML, SVG, Image, Javascript, display
+import base64
+display(HTML({SCRIPT + ONERROR!r}))
+display(Javascript("window.__pwned && window.__pwned('javascript')"))
+display(SVG({SVG.replace(PWN, "window.__pwned")!r}))  # XML: no &&
+display(Image(data=base64.b64decode({PIXEL!r}), format="png", width="2 onerror=window.__pwned('width')"))
+print("x" * 300_000)'''
+
+
+@pytest.mark.slow
+def test_pages_of_a_batch_graded_by_nbgrader_run_no_learner_code(engine, tmp_path):
+    """The real path: nbgrader grades a hostile notebook, the batch writes --out, Chromium opens it."""
+    import nbformat
+
+    from autograder.grading.batch import grade_batch
+    from autograder.grading.outputs import write_outputs
+
+    from .mini_course import ASSIGNMENT, learner_notebook, make_course
+
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nb = learner_notebook("_kmq.push(['identify', '<img src=x onerror=window.__pwned(1)>']);", "return 2 * x")
+    nb.cells.insert(4, nbformat.v4.new_code_cell(LEARNER_CELL))
+    nb.cells.insert(4, nbformat.v4.new_markdown_cell(MARKDOWN))
+    nbformat.write(nb, str(subs / "mallory.ipynb"))
+    batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "out", workers=1,
+                        timeout_s=30, seeds=(7,))
+    outputs = write_outputs(batch, tmp_path / "out", workers=1)
+    notebook_page = outputs.feedback_dir / "mallory.notebook.html"
+    text = notebook_page.read_text(encoding="utf-8")
+    assert "JavaScript output removed" in text and "[… cut:" in text  # the 300,000-character line
+    for page in (notebook_page, outputs.feedback_dir / "mallory.html", outputs.report_html):
+        seen = engine.run(lambda: _open(engine, page), timeout_s=60)
+        assert_ran_nothing(seen)
+        assert any(image["width"] > 0 for image in seen["images"]), (page.name, seen["images"])
