@@ -15,6 +15,15 @@
   the same test cells. Their HTML (Markdown rendered, code highlighted, about
   50 ms of CPU per learner) is kept per worker and reused: the same source with
   the same settings gives the same HTML.
+
+The notebook is the learner's, and an instructor opens the page. Before export
+its outputs are cut to the bounds of ``output_bounds`` and made inert by
+``sanitize``; Markdown is cleaned as it is rendered, before its HTML is kept,
+so what is reused is the clean HTML. The page runs no script at all: the
+template's own (require.js and MathJax from a CDN, Mermaid, widgets) only
+serve what is removed here (JavaScript outputs, widgets) or what this course's
+notebooks do not have (LaTeX, diagrams), so they are dropped and a
+Content-Security-Policy forbids any other.
 """
 
 from __future__ import annotations
@@ -26,14 +35,37 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import InvalidNotebook
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Unicode
+
+from .output_bounds import bound_notebook
+from .sanitize import clean_html, clean_outputs
 
 NO_ALT = "No description has been provided for this image"
 _START_TAG = re.compile(r"<(div|img)\b([^>]*?)(/?)>", re.IGNORECASE)
 _CLASSES = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _FOCUSABLE = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
 _ALT = re.compile(r"""\salt\s*=""", re.IGNORECASE)
+# The page's inline <style> blocks are the template's; images are data: URLs; nothing is
+# fetched, framed, submitted or run.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+_ATTACHMENT = re.compile(r"attachment:", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>\s*", re.IGNORECASE | re.DOTALL)
+
+
+def _no_scripts(html: str) -> str:
+    """The page with its CSP first in the head and the template's scripts gone. Only the head
+    is searched: learner content is all in the body, and there it is already clean."""
+    head = _HEAD.search(html)
+    if head is None:
+        return CSP_META + html
+    end = html.find("</head>", head.end())
+    end = len(html) if end < 0 else end
+    return html[:head.end()] + CSP_META + _SCRIPT.sub("", html[head.end():end]) + html[end:]
 
 
 def _accessible(html: str) -> tuple[str, int]:
@@ -59,10 +91,11 @@ def _accessible(html: str) -> tuple[str, int]:
 
 
 class _Kept:
-    """What was made of a source, for the next learner with the same source (bounded)."""
+    """What was made of a source, for the next learner with the same source: at most ``size``
+    entries and ``chars`` characters (a learner's cell can be large)."""
 
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
+    def __init__(self, size: int = 4096, chars: int = 64_000_000) -> None:
+        self.size, self.chars, self.held = size, chars, 0
         self.made: OrderedDict[tuple, str] = OrderedDict()
 
     def get(self, key: tuple, make) -> str:
@@ -70,8 +103,9 @@ class _Kept:
             self.made.move_to_end(key)
             return self.made[key]
         value = self.made[key] = make()
-        if len(self.made) > self.size:
-            self.made.popitem(last=False)
+        self.held += len(value)
+        while len(self.made) > self.size or (self.held > self.chars and len(self.made) > 1):
+            self.held -= len(self.made.popitem(last=False)[1])
         return value
 
 
@@ -105,15 +139,30 @@ class FeedbackExporter(HTMLExporter):
 
     @pass_context
     def markdown2html(self, context, source):
+        # Cleaned here, before it is kept: every page that reuses it gets the clean HTML.
         cell = context.get("cell", {})
         if cell.get("attachments"):  # images of its own: made every time
-            return super().markdown2html(context, source)
+            return clean_html(self._markdown(context, source))
         path = context.get("resources", {}).get("metadata", {}).get("path", "")
         key = ("markdown", source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
                repr(sorted(self.lexer_options.items())))
-        return _HTML.get(key, lambda: super(FeedbackExporter, self).markdown2html(context, source))
+        return _HTML.get(key, lambda: clean_html(self._markdown(context, source)))
+
+    def _markdown(self, context, source: str) -> str:
+        try:
+            return HTMLExporter.markdown2html(self, context, source)
+        except InvalidNotebook:
+            # An image of an attachment the cell does not have (or that was cut): nbconvert gives
+            # up on the whole page. The image is left out instead (its alt text stays).
+            return HTMLExporter.markdown2html(self, context, _ATTACHMENT.sub("missing-attachment:", source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        nb, cut = bound_notebook(nb)
+        if cut:
+            self.log.warning("%s output(s) or cell(s) were cut to the feedback page's bounds.", cut)
+        clean_outputs(nb)
+        # SVG only ever as an <img>: an image runs no script and fetches nothing.
+        self.skip_svg_encoding = False
         # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7)
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
@@ -128,4 +177,4 @@ class FeedbackExporter(HTMLExporter):
         html, missing_alt = _accessible(html)
         if missing_alt:
             self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
-        return html, resources
+        return _no_scripts(html), resources

@@ -1,5 +1,6 @@
 """The feedback exporter keeps compiled templates between learners, and renders the same
-page as nbconvert's HTMLExporter, accessibility touches included."""
+page as nbconvert's HTMLExporter, accessibility touches included (given the same cleaning:
+bounded, sanitised, no scripts)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,25 @@ import jinja2
 import nbformat
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
+from jinja2 import pass_context
 from traitlets.config import Config
 
-from autograder.grading.feedback_exporter import FeedbackExporter
+from autograder.grading.feedback_exporter import FeedbackExporter, _no_scripts
+from autograder.grading.sanitize import clean_html, clean_outputs
+
+
+class CleanedHTMLExporter(HTMLExporter):
+    """nbconvert's own exporter, with its BeautifulSoup pass, on the notebook as ours cleans it."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        return clean_html(super().markdown2html(context, source))
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb = nbformat.from_dict(nb)
+        clean_outputs(nb)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return str(BeautifulSoup(_no_scripts(html), features="html.parser")), resources
 
 
 NOTEBOOK = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Feedback"),
@@ -55,7 +72,7 @@ def test_second_learner_reuses_compiled_templates(tmp_path, monkeypatch):
                                           monkeypatch)
     assert first > 0 and second == 0
     assert html_second == html_first
-    assert str(BeautifulSoup(html_first, features="html.parser")) == HTMLExporter().from_notebook_node(NOTEBOOK)[0]
+    assert str(BeautifulSoup(html_first, features="html.parser")) == CleanedHTMLExporter().from_notebook_node(NOTEBOOK)[0]
 
 
 def test_without_a_cache_folder_every_exporter_compiles(monkeypatch):
@@ -65,7 +82,7 @@ def test_without_a_cache_folder_every_exporter_compiles(monkeypatch):
 
 
 def test_same_page_as_htmlexporter_with_images_and_outputs():
-    theirs, _ = HTMLExporter().from_notebook_node(RICH)
+    theirs, _ = CleanedHTMLExporter().from_notebook_node(RICH)
     ours, _ = FeedbackExporter().from_notebook_node(RICH)
     # Written without BeautifulSoup's re-serialisation, the page reads the same once parsed
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs
@@ -102,7 +119,21 @@ def test_the_next_learner_reuses_the_lessons_html_and_gets_the_same_page(monkeyp
         monkeypatch.setattr(pygments, "highlight", counting)
         ours, _ = FeedbackExporter().from_notebook_node(notebook)
         monkeypatch.setattr(pygments, "highlight", highlight)
-        theirs, _ = HTMLExporter().from_notebook_node(notebook)
+        theirs, _ = CleanedHTMLExporter().from_notebook_node(notebook)
         assert str(BeautifulSoup(ours, features="html.parser")) == theirs
     # The lesson's test cell is highlighted once for both learners; each answer once.
     assert sorted(highlighted) == sorted(["assert double(2) == 4", first.cells[1].source, second.cells[1].source])
+
+
+def test_kept_markdown_is_the_cleaned_html_and_the_next_learner_gets_it_clean():
+    from autograder.grading import feedback_exporter
+
+    feedback_exporter._HTML.made.clear()
+    hostile = "# Hi\n\n<script>document.title='pwned'</script><img src=x onerror=alert(1)>\n\n**bold**"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(hostile)])
+    first, _ = FeedbackExporter().from_notebook_node(notebook)
+    kept = [html for key, html in feedback_exporter._HTML.made.items() if key[0] == "markdown"]
+    assert kept and all("<script" not in html and "onerror" not in html for html in kept)
+    assert "<strong>bold</strong>" in kept[0]
+    second, _ = FeedbackExporter().from_notebook_node(notebook)
+    assert second == first and "<script>document.title" not in second and "onerror" not in second
