@@ -265,27 +265,27 @@ def _kernel_template(root: Path) -> KernelTemplate | None:
     return template
 
 
-def trusted_check_points(checks: dict[str, dict]) -> dict[str, float]:
-    """Points per check cell from the grader's own runs: a check earns its points
-    only when it passed for every seed (no report at all: nothing earned)."""
-    points = {check_cell(spec.id): float(spec.points) for spec in CHECKS}
+def trusted_check_passes(checks: dict[str, dict]) -> dict[str, bool]:
+    """Per check cell, whether the grader's own runs passed it: only when it passed for every
+    seed (no report at all: nothing passed)."""
+    passes = {check_cell(spec.id): bool(checks) for spec in CHECKS}
     for report in checks.values():
         for check in report["checks"]:
             if not check["passed"]:
-                points[check_cell(check["id"])] = 0.0
-    if not checks:
-        points = dict.fromkeys(points, 0.0)
-    return points
+                passes[check_cell(check["id"])] = False
+    return passes
 
 
 def apply_trusted_checks(result: GradeResult) -> None:
-    """The trusted verdicts decide the check cells. A kernel that claimed more
-    than the grader's own run is flagged, with both scores as the evidence; one
-    that claimed less (it crashed or timed out before those cells) is not."""
-    for cell, points in trusted_check_points(result.checks).items():
+    """The trusted verdicts decide the check cells: a passed check earns its cell's points as the
+    course gives them, a failed one nothing. A kernel that claimed more than that is flagged,
+    with both scores as the evidence; one that claimed less (it crashed or timed out before
+    those cells) is not."""
+    for cell, passed in trusted_check_passes(result.checks).items():
         if cell not in result.cells:
             continue
-        kernel_score = result.cells[cell][0]
+        kernel_score, max_points = result.cells[cell][0], result.cells[cell][1]
+        points = float(max_points) if passed else 0.0
         if kernel_score > points:
             result.flags.append(f"tampering suspected: {cell} scored {kernel_score:g} in the learner's kernel, "
                                 f"{points:g} in the grader's own browser run")

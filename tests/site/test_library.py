@@ -122,7 +122,8 @@ def test_unsent_requests_are_kept_in_km_uq_and_resent_on_the_next_page(browse):
             held.append(route.request.url)
 
         await v.context.route(re.compile(r"/e\?"), hold)
-        await v.page.goto(v.url("shop", "/pricing"))
+        # Beacons the library started before load keep the page loading while they are held.
+        await v.page.goto(v.url("shop", "/pricing"), wait_until="domcontentloaded")
         await v.page.wait_for_function("() => /km_uq=/.test(document.cookie)")
         queued = (await v.cookies())["km_uq"]
         await v.context.unroute(re.compile(r"/e\?"))
