@@ -22,8 +22,8 @@ from pathlib import Path
 from ..checks.catalog import BY_ID
 from .summary import CHECK_CELLS, LearnerSummary
 
-MAX_ITEMS = 4  # what to fix: the first few; the feedback file has them all
-MAX_MESSAGE_CHARS = 240
+MAX_ITEMS = 3  # what to fix: the first few; the feedback file has them all
+MAX_MESSAGE_CHARS = 160
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|_]")
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -151,3 +152,31 @@ def test_a_roster_that_is_no_lms_export_stops_the_run_before_any_grading(tmp_pat
     assert done.returncode == 2, done.stderr
     assert "neither a Canvas gradebook export" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_autograder_grade_with_a_canvas_roster_writes_the_import(tmp_path):
+    """The whole way: a Canvas zip graded for real by ``autograder grade --roster``."""
+    import nbformat
+
+    from .mini_course import ASSIGNMENT as MINI, learner_notebook, make_course
+
+    course = make_course(tmp_path / "course")
+    good = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("obrienzoe_1101_5001_mini.ipynb", nbformat.writes(learner_notebook(good, "return 2 * x")))
+        zf.writestr("smithjohn_1102_5003_mini.ipynb", nbformat.writes(learner_notebook(good, "return x + 2")))
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(archive), "--course", str(course),
+                           "--assignment", MINI, "--workers", "1", "--timeout-s", "20", "--out",
+                           str(tmp_path / "out"), "--roster", str(write_roster(tmp_path)), "--canvas-column",
+                           "4412"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr + done.stdout
+    by_id = {row[1]: row for row in rows_of(tmp_path / "out" / "canvas-import.csv")[1:]}
+    grades = {row["learner"]: row for row in csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8"))}
+    assert set(grades) == {"1101", "1102"} and grades["1101"]["total"] != grades["1102"]["total"]
+    for learner, row in grades.items():  # the export's Points Possible is 50
+        assert by_id[learner][5] == f"{round(float(row['total']) / float(row['max_total']) * 50, 2):g}"
+    assert by_id["1103"][5] == "" and by_id["1104"][5] == ""
+    assert "LMS:" in done.stdout  # where the import file is (rich wraps the path)
