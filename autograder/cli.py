@@ -79,11 +79,16 @@ def _cmd_grade(args) -> int:
     from .grading.console import grade_with_progress, print_summary
     from .notebook_paths import ASSIGNMENT, default_course_dir
 
+    from .grading.lms import prepare_lms
+
+    # The roster is read before grading starts: a wrong file or column costs no grading time.
+    lms = prepare_lms(args.roster, canvas_column=args.canvas_column, bonus=args.bonus,
+                      missing_as_zero=args.missing_as_zero) if args.roster else None
     workers = args.workers or os.cpu_count() or 1
     batch, outputs = grade_with_progress(args.submissions, course_dir=args.course or default_course_dir(),
                                          assignment=args.assignment or ASSIGNMENT, out_dir=args.out,
                                          workers=workers, timeout_s=args.timeout_s, force=args.force,
-                                         scheduler=args.scheduler, sandbox=not args.no_sandbox)
+                                         scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
 
@@ -136,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on an existing Dask cluster")
     grade.add_argument("--no-sandbox", action="store_true", help="run learner kernels without bubblewrap")
+    _add_lms_options(grade)
     grade.set_defaults(run=_cmd_grade)
 
     demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
@@ -144,6 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
     demo.set_defaults(run=_cmd_demo)
     return parser
+
+
+def _add_lms_options(grade: argparse.ArgumentParser) -> None:
+    from .grading.lms import BONUS_MODES, prepare_lms
+
+    defaults = prepare_lms.__kwdefaults__
+    lms = grade.add_argument_group("back to the LMS", "with --roster, also write the LMS's import files in --out")
+    lms.add_argument("--roster", metavar="CSV", help="Canvas gradebook export (canvas-import.csv) or Moodle grading "
+                                                     "worksheet (moodle-worksheet.csv, moodle-feedback.zip)")
+    lms.add_argument("--canvas-column", default=defaults["canvas_column"], metavar="NAME|ID",
+                     help="the Canvas assignment column, when the gradebook has several")
+    lms.add_argument("--bonus", choices=BONUS_MODES, default=defaults["bonus"],
+                     help=f"bonus points: added to the grade, in a separate Canvas column, or ignored "
+                          f"(default {defaults['bonus']})")
+    lms.add_argument("--missing-as-zero", action="store_true", default=defaults["missing_as_zero"],
+                     help="roster learners without a submission get 0 (default: left empty)")
 
 
 def main(argv: list[str] | None = None) -> int:

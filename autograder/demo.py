@@ -1,6 +1,8 @@
 """``autograder demo`` (``make demo``), the main job end to end: release the
 course, synthesize a class of learner submissions from a catalogue of realistic
-behaviours, grade it with ``autograder grade``, and show the summary."""
+behaviours, grade it with ``autograder grade``, and show the summary. The class
+comes with a Canvas gradebook export and a Moodle grading worksheet listing its
+learners (synthetic_rosters), so the grading also writes both LMS's import files."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from pathlib import Path
 from rich.console import Console
 
 from .grading.console import grade_with_progress, print_summary
+from .grading.lms import prepare_lms
 from .grading.synthetic import SNIPPETS, synthesize_class
+from .grading.synthetic_rosters import CANVAS_ASSIGNMENT, write_canvas_gradebook, write_moodle_worksheet
 from .notebook.course import release_course
 from .notebook_paths import ASSIGNMENT, default_course_dir
 
@@ -36,10 +40,16 @@ def run_demo(*, out_dir: str | Path = "demo-out", size: int = 30, workers: int |
         shutil.rmtree(submissions)
     behaviours = synthesize_class(release, submissions, size=size, snippets=DEMO_SNIPPETS)
     console.print(f"Synthesized {len(behaviours)} submissions in {submissions}")
+    rosters = out / "rosters"
+    rosters.mkdir(exist_ok=True)
+    lms = [prepare_lms(write_canvas_gradebook(rosters / "canvas-gradebook.csv", list(behaviours)),
+                       canvas_column=CANVAS_ASSIGNMENT),
+           prepare_lms(write_moodle_worksheet(rosters / "moodle-worksheet.csv", list(behaviours)))]
+    console.print(f"Their LMS rosters: {rosters}/canvas-gradebook.csv and moodle-worksheet.csv")
     workers = workers or os.cpu_count() or 1
     batch, outputs = grade_with_progress(submissions, course_dir=course, assignment=ASSIGNMENT,
                                          out_dir=out / "grading", workers=workers, timeout_s=DEMO_TIMEOUT_S,
-                                         force=True)
+                                         force=True, lms=lms)
     print_summary(outputs, batch, console)
     console.print(f"Open the class report in a browser: file://{outputs.report_html}")
     return 0

@@ -11,7 +11,7 @@ from .outputs import Outputs, write_outputs
 from .sandbox import UNCONFINED_WARNING, sandbox_available
 
 
-def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = True, **options
+def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = True, lms=None, **options
                         ) -> tuple[BatchResult, Outputs]:
     console = Console(stderr=True)
     if sandbox and not sandbox_available():
@@ -27,7 +27,7 @@ def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = T
 
         batch = grade_batch(submissions, out_dir=out_dir, workers=workers, sandbox=sandbox, on_progress=on_progress,
                             **options)
-    return batch, write_outputs(batch, out_dir, workers=workers)
+    return batch, write_outputs(batch, out_dir, workers=workers, lms=lms)
 
 
 def print_summary(outputs: Outputs, batch: BatchResult, console: Console | None = None) -> None:
@@ -48,5 +48,9 @@ def print_summary(outputs: Outputs, batch: BatchResult, console: Console | None 
     if batch.failed:
         console.print(f"{len(batch.failed)} could not be graded: " + "; ".join(
             f"{name} ({why})" for name, why in batch.failed.items()), markup=False, highlight=False)
+    for note in outputs.lms_notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     console.print(f"grades:   {outputs.grades_csv}\nreport:   {outputs.report_html}\n"
                   f"feedback: {outputs.feedback_dir}/<learner>.html", markup=False, highlight=False)
+    for path in outputs.lms_files:
+        console.print(f"LMS:      {path}", markup=False, highlight=False)

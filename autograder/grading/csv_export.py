@@ -1,11 +1,14 @@
 """grades.csv: one row per learner, a column per graded cell (checks and
-exercises), totals with bonus apart, and why a row is not what it seems."""
+exercises), totals with bonus apart, and why a row is not what it seems.
+Text cells (learner ids, flags, reasons quoting a learner's code) are made safe
+for spreadsheets; scores stay numbers."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+from . import spreadsheet_safe as safe
 from .summary import LearnerSummary
 
 
@@ -13,13 +16,14 @@ def write_grades_csv(path: Path, summaries: list[LearnerSummary]) -> Path:
     cells = list(summaries[0].cells) if summaries else []
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["learner", "total", "max_total", "bonus", "max_bonus", *cells, "status", "flags", "reason"])
+        writer.writerow(["learner", "total", "max_total", "bonus", "max_bonus", *map(safe.text, cells), "status",
+                         "flags", "reason"])
         for s in summaries:
-            writer.writerow([s.learner, _num(s.score), _num(s.max_score), _num(s.bonus), _num(s.bonus_max),
+            writer.writerow([safe.text(s.learner), _num(s.score), _num(s.max_score), _num(s.bonus), _num(s.bonus_max),
                              *(_num(s.cells[c][0]) for c in cells),
-                             "graded" if s.graded else "not graded", "; ".join(s.flags), s.reason])
+                             "graded" if s.graded else "not graded", safe.text("; ".join(s.flags)), safe.text(s.reason)])
     return path
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    return safe.number(value)

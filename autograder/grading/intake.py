@@ -45,6 +45,7 @@ class Submission:
     learner: str
     path: Path  # inside the course's submitted/ folder
     origin: str  # where it came from, for reports
+    person: tuple[str, str] = ("", "")  # (how recognised, who the source names): ("Canvas", student id), ...
 
 
 @dataclass
@@ -143,7 +144,7 @@ def collect(source: str | Path, *, submitted_dir: Path, assignment: str, noteboo
         name = PurePosixPath(keep.relative).name
         if name != notebook_name and PurePosixPath(name).stem != learner:
             intake.notices.append(f"{learner}: {name} graded as {notebook_name}")
-        intake.submissions.append(Submission(learner=learner, path=dest, origin=keep.origin))
+        intake.submissions.append(Submission(learner=learner, path=dest, origin=keep.origin, person=person))
     if not intake.submissions:
         raise UnusableInput(f"{source}: no notebooks found" + (f" ({'; '.join(intake.notices[:3])})"
                                                                 if intake.notices else ""))
