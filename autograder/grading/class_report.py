@@ -60,7 +60,10 @@ def _pass_rate_plot(rates: list[tuple[str, float]], path: Path) -> None:
 def _timing_plot(timings: dict[str, list[float]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 3))
     phases = [p for p in timings if timings[p]]
-    ax.boxplot([timings[p] for p in phases], orientation="horizontal", tick_labels=phases)
+    if phases:
+        ax.boxplot([timings[p] for p in phases], orientation="horizontal", tick_labels=phases)
+    else:  # no submission was timed (every one unusable, or results from elsewhere)
+        ax.text(0.5, 0.5, "no timings recorded", ha="center", va="center", transform=ax.transAxes)
     ax.set_xlabel("seconds per submission")
     ax.set_title("Where the time goes (per submission, per phase)")
     fig.tight_layout()
