@@ -93,6 +93,14 @@ def _cmd_grade(args) -> int:
     return 1 if batch.failed else 0
 
 
+def _cmd_course_init(args) -> int:
+    from .notebook_paths import init_course
+
+    folder = init_course(args.folder)
+    print(f"The course is in {folder}: use it with --course {folder}")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -143,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-sandbox", action="store_true", help="run learner kernels without bubblewrap")
     _add_lms_options(grade)
     grade.set_defaults(run=_cmd_grade)
+
+    course = sub.add_parser("course", help="the course's files")
+    course_sub = course.add_subparsers(dest="course_command", required=True)
+    init = course_sub.add_parser("init", help="write the nbgrader course (config and instructor source) into a folder")
+    init.add_argument("folder", help="a new or empty folder")
+    init.set_defaults(run=_cmd_course_init)
 
     demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
     demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")

@@ -17,7 +17,7 @@ from .grading.lms import prepare_lms
 from .grading.synthetic import SNIPPETS, synthesize_class
 from .grading.synthetic_rosters import CANVAS_ASSIGNMENT, write_canvas_gradebook, write_moodle_worksheet
 from .notebook.course import release_course
-from .notebook_paths import ASSIGNMENT, default_course_dir
+from .notebook_paths import ASSIGNMENT, course_source
 
 DEMO_TIMEOUT_S = 10.0  # per notebook: the class has an endless loop in it
 # Two correct styles and every classic mistake: each distinct snippet costs two browser runs.
@@ -30,7 +30,7 @@ def run_demo(*, out_dir: str | Path = "demo-out", size: int = 30, workers: int |
     course = out / "course"
     if course.exists():
         shutil.rmtree(course)
-    source = default_course_dir()
+    source = course_source()
     shutil.copytree(source, course, ignore=shutil.ignore_patterns("release", "submitted", "autograded", "feedback",
                                                                   "downloaded", "gradebook.db", "*.pyc"))
     release = release_course(course_dir=course) / f"{ASSIGNMENT}.ipynb"

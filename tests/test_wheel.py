@@ -1,0 +1,47 @@
+"""The package as a wheel works outside the repository: it carries its templates and the
+course, and the demo and the checks run from a fresh virtual environment."""
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNIPPET = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\n"
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def run(cmd, cwd, timeout_s):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout_s)
+
+
+def test_the_wheel_installs_and_runs_the_demo_and_the_checks_outside_the_repository(tmp_path):
+    built = run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(tmp_path / "dist")],
+                tmp_path, 600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((tmp_path / "dist").glob("autograder-*.whl"))
+    venv.create(tmp_path / "env", with_pip=True)
+    python = str(tmp_path / "env" / "bin" / "python")
+    installed = run([python, "-m", "pip", "install", "-q", str(wheel)], tmp_path, 1200)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    where = run([python, "-c", "import autograder; print(autograder.__file__)"], tmp_path, 60)
+    assert str(REPO) not in where.stdout and "site-packages" in where.stdout, where.stdout
+
+    (tmp_path / "mine.js").write_text(SNIPPET)
+    checked = run([python, "-m", "autograder", "check", "mine.js", "--seed", "3", "--json"], tmp_path, 300)
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert json.loads(checked.stdout)["score"] == 20, checked.stdout[-2000:]
+
+    demo = run([python, "-m", "autograder", "demo", "--out", "out", "--size", "6", "--workers", "1"], tmp_path, 900)
+    assert demo.returncode in (0, 1), demo.stdout[-2000:] + demo.stderr[-2000:]  # 1: some learners not gradable
+    assert (tmp_path / "out" / "grading" / "report.html").is_file()
+    assert list((tmp_path / "out" / "grading" / "feedback").glob("*.html"))
+
+    course = run([python, "-m", "autograder", "course", "init", "course"], tmp_path, 60)
+    assert course.returncode == 0 and (tmp_path / "course" / "nbgrader_config.py").is_file(), course.stderr
