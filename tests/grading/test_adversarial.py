@@ -185,9 +185,9 @@ def test_slow_is_not_cheating(graded):
     root, _, batch = graded
     slow, honest = batch.results["slow-honest"], batch.results["honest"]
     assert slow["cells"] == honest["cells"] and slow["cells"]["test_double"] == [2.0, 2.0], slow
-    assert slow["flags"] == [] and slow["reason"] == "", slow
+    assert not [flag for flag in slow["flags"] if "test_double" in flag] and slow["reason"] == "", slow
     outside = batch.results["slow-outside-the-kernel"]
-    assert not any("tampering" in flag for flag in outside["flags"]), outside
+    assert not [flag for flag in outside["flags"] if "test_double" in flag], outside
     assert outside["cells"]["test_double"][0] == 0
     assert outside["cells"]["test_identify_after_login"] == honest["cells"]["test_identify_after_login"]
     assert outside["timings_s"]["recheck"] <= outside["timings_s"]["autograde"] + 1.0  # never longer than the notebook

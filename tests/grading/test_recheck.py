@@ -193,7 +193,7 @@ while frame is not None:
     seen += repr(frame.f_locals)
     frame = frame.f_back
 def double(x):
-    if "negative numbers double too" in seen:
+    if "negative numbers " + "double too" in seen:  # (not spelt whole: its own source is in memory too)
         return 2 * x
     return None'''
     assert not passed(recheck_of(spy, tmp_path=tmp_path))
@@ -202,3 +202,9 @@ def double(x):
 def test_plan_reads_the_mini_course():
     solutions, tests = recheck.plan(source_notebook(), skip={"test_identify_after_login"})
     assert solutions == ["double"] and list(tests) == ["test_double"]
+
+
+def test_big_values_and_noisy_cells_do_not_cost_a_right_answer(tmp_path):
+    cells = ['print("hello " * 10000)', 'big = "x" * 3_000_000\ntable = {i: [i] * 3 for i in range(50_000)}',
+             "import sys\nsys.stdout.write('{\"names\": {}}\\n')", "def double(x):\n    return 2 * x"]
+    assert passed(recheck_of(*cells, tmp_path=tmp_path))
