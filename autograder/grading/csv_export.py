@@ -17,7 +17,7 @@ def write_grades_csv(path: Path, summaries: list[LearnerSummary]) -> Path:
         for s in summaries:
             writer.writerow([s.learner, _num(s.score), _num(s.max_score), _num(s.bonus), _num(s.bonus_max),
                              *(_num(s.cells[c][0]) for c in cells),
-                             "graded" if s.graded else "not graded", "; ".join(s.flags), s.reason])
+                             s.status, "; ".join(s.flags), s.reason])
     return path
 
 
