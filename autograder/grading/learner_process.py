@@ -88,10 +88,13 @@ class LearnerFunction:
 
 class LearnerProcess:
     """``with LearnerProcess(...) as learner: names = learner.start(cells)``; then tests
-    call ``names[...]``. Every wait ends at ``deadline`` (``time.monotonic()``)."""
+    call ``names[...]``. The learner's code and the calls get ``timeout_s`` in all, counted
+    from the moment the process is ready: starting a process is the grader's cost (bounded
+    apart, by ``start_timeout_s``), not the learner's."""
 
-    def __init__(self, *, workdir: Path, policy: Policy, deadline: float) -> None:
-        self.deadline = deadline
+    def __init__(self, *, workdir: Path, policy: Policy, timeout_s: float, start_timeout_s: float = 10.0) -> None:
+        self.timeout_s = timeout_s
+        self.deadline = time.monotonic() + start_timeout_s
         self.out_of_time = False
         self.ended: str = ""  # why the learner's process is no longer usable
         workdir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +146,7 @@ class LearnerProcess:
             raise OutOfTime(f"the re-check could not start ({err})") from None
         if ready != {"ready": True}:
             raise OutOfTime("the re-check could not start")
+        self.deadline = time.monotonic() + self.timeout_s
         self._send({"path": [p for p in sys.path if p], "cells": cells})
         names = self._receive().get("names")
         if type(names) is not dict:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 import traceback
 from pathlib import Path
 from typing import NamedTuple
@@ -53,13 +52,12 @@ def plan(source_nb: dict, *, skip: set[str]) -> tuple[list[str], dict[str, str]]
 
 def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, policy: Policy,
         timeout_s: float) -> dict[str, Verdict]:
-    """Each test's verdict. The whole re-check ends within ``timeout_s``; the learner's
-    process gets as much CPU time and no more."""
+    """Each test's verdict. The learner's cells and the tests get ``timeout_s`` in all (once
+    their process has started), and the learner's process as much CPU time."""
     policy = dataclasses.replace(policy, cpu_s=math.ceil(timeout_s) + 1)
-    deadline = time.monotonic() + timeout_s
     verdicts: dict[str, Verdict] = {}
     try:
-        with LearnerProcess(workdir=workdir, policy=policy, deadline=deadline) as learner:
+        with LearnerProcess(workdir=workdir, policy=policy, timeout_s=timeout_s) as learner:
             try:
                 names = learner.start(solution_sources)
             except LearnerCodeEnded as err:  # their cells ended their own process: nothing defined
