@@ -85,6 +85,7 @@ def write_class_report(out_dir: Path, summaries: list[LearnerSummary], results: 
     html = _env.get_template("report.html").render(
         summaries=summaries, graded=graded, failed=[s for s in summaries if not s.graded],
         flagged=[s for s in summaries if s.flags],
+        not_rechecked=[s for s in summaries if s.status == "could not re-check"],
         mean=statistics.mean([s.score for s in graded]) if graded else 0,
         median=statistics.median([s.score for s in graded]) if graded else 0,
         max_score=max((s.max_score for s in graded), default=0), rates=rates,

@@ -21,7 +21,7 @@ def write_grades_csv(path: Path, summaries: list[LearnerSummary]) -> Path:
         for s in summaries:
             writer.writerow([safe.text(s.learner), _num(s.score), _num(s.max_score), _num(s.bonus), _num(s.bonus_max),
                              *(_num(s.cells[c][0]) for c in cells),
-                             "graded" if s.graded else "not graded", safe.text("; ".join(s.flags)), safe.text(s.reason)])
+                             safe.text(s.status), safe.text("; ".join(s.flags)), safe.text(s.reason)])
     return path
 
 

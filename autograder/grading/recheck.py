@@ -2,22 +2,34 @@
 
 In the kernel, learner code can silence failing tests (IPython's showtraceback,
 sys.excepthook) or replace the helpers a test calls. Here the learner's solution
-cells and the instructor's tests (hidden ones included, from the source
-notebook) run in a fresh, confined Python process, each test alone. Only test
-cells that the instructor's own solutions pass this way are re-checked.
+cells (and the cells they added) run in a confined process of their own
+(``learner_process``), which holds no test and no way to report a verdict. The
+instructor's tests, hidden ones included, run here in the grader, each alone,
+against what the learner's cells defined: plain values rebuilt here, and their
+functions called across the process boundary. A verdict is the grader's own; no
+learner code ever runs in the process that makes it. Only test cells that the
+instructor's own solutions pass this way are re-checked.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-import sys
+import dataclasses
+import math
+import traceback
 from pathlib import Path
+from typing import NamedTuple
 
 from ..notebook_cells import cell_source, grade_id, is_code, nbgrader_metadata
-from .sandbox import Policy, run_confined
+from .learner_process import LearnerCodeEnded, LearnerProcess, OutOfTime
+from .sandbox import Policy
 
 SNIPPET_CELL = "identify_snippet"
+
+
+class Verdict(NamedTuple):
+    passed: bool
+    message: str
+    judged: bool = True  # False: the re-check could not finish this test (its time was up)
 
 
 def _cells(notebook: dict) -> list[tuple[str, dict, str]]:
@@ -39,19 +51,50 @@ def plan(source_nb: dict, *, skip: set[str]) -> tuple[list[str], dict[str, str]]
 
 
 def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, policy: Policy,
-        timeout_s: float) -> dict[str, tuple[bool, str]]:
-    nonce = secrets.token_hex(8)
-    payload = json.dumps({"solutions": solution_sources, "tests": tests, "nonce": nonce})
-    workdir.mkdir(parents=True, exist_ok=True)
+        timeout_s: float) -> dict[str, Verdict]:
+    """Each test's verdict. The learner's cells and the tests get ``timeout_s`` in all (once
+    their process has started), and the learner's process as much CPU time."""
+    policy = dataclasses.replace(policy, cpu_s=math.ceil(timeout_s) + 1)
+    verdicts: dict[str, Verdict] = {}
     try:
-        done = run_confined([sys.executable, "-I", "-m", "autograder.grading.recheck_runner"], workdir=workdir,
-                            policy=policy, timeout_s=timeout_s, input=payload)
-        answer = json.loads(done.stdout[done.stdout.index("{"):]) if "{" in done.stdout else {}
-    except Exception as err:  # timeout, crash, garbage: every test failed
-        return {gid: (False, f"the re-check did not finish: {type(err).__name__}") for gid in tests}
-    if answer.get("nonce") != nonce or set(answer.get("results", {})) != set(tests):
-        return {gid: (False, "the re-check was interfered with") for gid in tests}
-    return {gid: (bool(ok), str(message)) for gid, (ok, message) in answer["results"].items()}
+        with LearnerProcess(workdir=workdir, policy=policy, timeout_s=timeout_s) as learner:
+            try:
+                names = learner.start(solution_sources)
+            except LearnerCodeEnded as err:  # their cells ended their own process: nothing defined
+                names = {}
+                learner.ended = learner.ended or str(err)
+            for gid, source in tests.items():
+                verdicts[gid] = _judge(gid, source, names, learner)
+                if learner.out_of_time:
+                    break
+    except OutOfTime as err:
+        reason = f"{err} (its bound: {timeout_s:.1f} s, as long as the notebook took)"
+        return {**verdicts, **{gid: Verdict(False, reason, judged=False) for gid in tests if gid not in verdicts}}
+    except OSError as err:  # the process could not be started at all: the grader's trouble
+        return {gid: Verdict(False, f"the re-check could not start: {err}", judged=False) for gid in tests}
+    return verdicts
+
+
+def _judge(gid: str, source: str, names: dict, learner: LearnerProcess) -> Verdict:
+    namespace = {"__name__": "__main__", **names}  # each test alone, as the grader sees the learner's names
+    try:
+        exec(compile(source, f"<{gid}>", "exec"), namespace)
+        verdict = Verdict(True, "")
+    except OutOfTime:
+        raise
+    except Exception as err:  # noqa: BLE001 - the grader's own objects only: safe to describe
+        verdict = Verdict(False, "".join(traceback.format_exception_only(type(err), err)).strip()[:300])
+    if learner.out_of_time:  # a test that caught the time-out itself proves nothing
+        raise OutOfTime("the re-check ran out of time")
+    return verdict
+
+
+def not_rechecked_note(cells: list[str], outcome: dict[str, Verdict]) -> str:
+    """The reason's words for tests the re-check could not judge."""
+    if not cells:
+        return ""
+    return (f"could not re-check {', '.join(cells)}: {outcome[cells[0]].message}; not confirmed, so no points "
+            "(not a sign of tampering: regrade to try again)")
 
 
 def learner_sources(notebook: dict, solution_ids: list[str]) -> list[str]:

@@ -29,11 +29,19 @@ class LearnerSummary:
     failed_checks: list[str] = field(default_factory=list)
     check_messages: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    not_rechecked: list[str] = field(default_factory=list)  # cells the trusted re-check had no time to judge
+
+    @property
+    def status(self) -> str:
+        if not self.graded:
+            return "not graded"
+        return "could not re-check" if self.not_rechecked else "graded"
 
 
 def summarize(result: dict, cell_order: list[str], cell_max: dict[str, float]) -> LearnerSummary:
     summary = LearnerSummary(learner=result["learner"], graded=result["graded"], reason=result.get("reason", ""),
-                             cells={}, flags=list(result.get("flags", [])))
+                             cells={}, flags=list(result.get("flags", [])),
+                             not_rechecked=list(result.get("not_rechecked", [])))
     for grade_id in cell_order:
         score, maximum = result.get("cells", {}).get(grade_id, [0.0, cell_max.get(grade_id, 0.0)])
         summary.cells[grade_id] = [score, maximum]

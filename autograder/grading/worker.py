@@ -65,6 +65,7 @@ class GradeResult:
     worker: int = 0
     sandboxed: bool = False
     flags: list[str] = field(default_factory=list)  # e.g. tampering suspected, with the evidence
+    not_rechecked: list[str] = field(default_factory=list)  # cells the re-check ran out of time for: no points
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -142,7 +143,7 @@ class Worker:
         self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
         BoundedExecute.reserve = self.kernels
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
-        self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=5, confine=self.sandboxed)
+        self.recheck_policy = Policy(hidden=[*config.hidden], confine=self.sandboxed)  # CPU: the re-check's bound
         self._calibrate_recheck()
         os.environ[TRUSTED_REPORTS_ENV] = self.reports_dir
 
@@ -154,26 +155,34 @@ class Worker:
         self.graded_ids = [grade_id(cell) for cell in source["cells"] if nbgrader_metadata(cell).get("grade")]
         self.locked_sources = _locked_sources(source)
         outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
-                              workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
-        self.recheck_tests = {gid: code for gid, code in tests.items() if outcome.get(gid, (False,))[0]}
+                              workdir=self.root / "recheck", policy=self.recheck_policy,
+                              timeout_s=self.config.notebook_timeout_s)
+        self.recheck_tests = {gid: code for gid, code in tests.items() if outcome[gid].passed}
 
-    def _recheck(self, notebook: dict, result: GradeResult) -> None:
-        """The Python exercises, re-checked outside the kernel: that verdict decides them."""
+    def _recheck(self, notebook: dict, result: GradeResult) -> str:
+        """The Python exercises, re-checked outside the kernel: that verdict decides them.
+        What it had no time to judge earns nothing, and is not held against the learner."""
         if not self.recheck_tests:
-            return
+            return ""
+        # Bounded by the notebook's own time: a re-check never costs more than the notebook did.
+        bound_s = self.config.notebook_timeout_s
+        timeout_s = min(bound_s, result.timings_s.get("autograde", bound_s))
         started = time.perf_counter()
         outcome = recheck.run(recheck.learner_sources(notebook, self.solution_ids), self.recheck_tests,
-                              workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
+                              workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=timeout_s)
         result.timings_s["recheck"] = time.perf_counter() - started
-        for gid, (passed, message) in outcome.items():
+        for gid, verdict in outcome.items():
             if gid not in result.cells:
                 continue
             kernel_score, max_score = result.cells[gid]
-            trusted = max_score if passed else 0.0
-            if kernel_score > trusted:
+            trusted = max_score if verdict.passed else 0.0
+            if not verdict.judged:
+                result.not_rechecked.append(gid)
+            elif kernel_score > trusted:
                 result.flags.append(f"tampering suspected: {gid} scored {kernel_score:g} in the learner's kernel, "
-                                    f"{trusted:g} when re-checked outside it ({message})")
+                                    f"{trusted:g} when re-checked outside it ({verdict.message})")
             result.cells[gid][0] = trusted
+        return recheck.not_rechecked_note(result.not_rechecked, outcome)
 
     def grade_one(self, job: GradeJob) -> GradeResult:
         with self.lock:
@@ -194,14 +203,14 @@ class Worker:
         result.timings_s["checks"] = time.perf_counter() - started
         self._autograde(job, result, notebook)
         if result.graded:
-            self._recheck(notebook, result)
+            not_rechecked = self._recheck(notebook, result)
             deleted = _deleted_cells(notebook, self.graded_ids)
             for cell in deleted:  # as in nbgrader, whatever the grader's own runs found
                 if cell in result.cells:
                     result.cells[cell][0] = 0.0
             notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
                      _changed_cells(deleted, _edited_cells(notebook, self.locked_sources)),
-                     _repeated_cell_ids(notebook)]
+                     _repeated_cell_ids(notebook), not_rechecked]
             result.reason = "; ".join(note for note in notes if note)
         return result
 

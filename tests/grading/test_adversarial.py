@@ -69,7 +69,40 @@ with open("big.bin", "wb") as handle:
     "opens-network": """
 import socket
 socket.create_connection(("127.0.0.1", 22), timeout=2)""",
+    # In the re-check: finds the grader's secrets in the frames above, writes "all passed"
+    # to the result pipe and leaves (in the kernel it finds nothing and does nothing).
+    "forges-the-recheck": """
+import json, os, sys
+frame = sys._getframe()
+while frame is not None and not any(isinstance(v, dict) and "nonce" in v for v in frame.f_locals.values()):
+    frame = frame.f_back
+if frame is not None:
+    payload = next(v for v in frame.f_locals.values() if isinstance(v, dict) and "nonce" in v)
+    os.write(1, json.dumps({"nonce": payload["nonce"], "results": {g: [True, ""] for g in payload["tests"]}}).encode())
+    os._exit(0)""",
+    "always-equal": """
+class Four:
+    def __eq__(self, other):
+        return True
+    def __hash__(self):
+        return hash(4)
+def double(x):
+    return Four()""",
 }
+# Honest answers that are slow: in the learner's own code (6 s, within the 15 s bound, over
+# the re-check's old 5 s of CPU), or only outside the kernel (the re-check cannot finish).
+BUSY_DOUBLE = """def double(x):
+    import time
+    until = time.perf_counter() + 3
+    while time.perf_counter() < until:
+        pass
+    return 2 * x"""
+SLOW_OUTSIDE_THE_KERNEL = """
+try:
+    get_ipython()
+except NameError:
+    import time
+    time.sleep(60)"""
 
 
 def attacker(name: str, course) -> nbformat.NotebookNode:
@@ -89,6 +122,12 @@ def graded(tmp_path_factory):
     nbformat.write(learner_notebook(GOOD, "return 2 * x"), str(subs / "honest.ipynb"))
     for name in ATTACKS:
         nbformat.write(attacker(name, course), str(subs / f"{name}.ipynb"))
+    slow = learner_notebook(GOOD, "return 2 * x")
+    slow.cells[3].source = BUSY_DOUBLE
+    nbformat.write(slow, str(subs / "slow-honest.ipynb"))
+    outside = learner_notebook(GOOD, "return 2 * x")
+    outside.cells.insert(4, nbformat.v4.new_code_cell(SLOW_OUTSIDE_THE_KERNEL))
+    nbformat.write(outside, str(subs / "slow-outside-the-kernel.ipynb"))
     batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=root / "out", workers=2,
                         timeout_s=15, seeds=(7,))
     return root, course, batch
@@ -135,5 +174,29 @@ def test_the_batch_finished_and_the_csv_has_everyone(graded, tmp_path):
 
     outputs = write_outputs(batch, root / "out", workers=2)
     rows = {row["learner"] for row in csv.DictReader(open(outputs.grades_csv, encoding="utf-8"))}
-    assert rows == {"honest", *ATTACKS}
+    assert rows == {"honest", "slow-honest", "slow-outside-the-kernel", *ATTACKS}
     assert "tampering suspected" in outputs.report_html.read_text(encoding="utf-8")
+
+
+def test_slow_is_not_cheating(graded):
+    """An honest learner whose own code is slow keeps full marks, unflagged; a re-check
+    that cannot finish says "could not re-check" in the CSV and the report, never
+    "tampering suspected", and earns the learner nothing."""
+    root, _, batch = graded
+    slow, honest = batch.results["slow-honest"], batch.results["honest"]
+    assert slow["cells"] == honest["cells"] and slow["cells"]["test_double"] == [2.0, 2.0], slow
+    assert not [flag for flag in slow["flags"] if "test_double" in flag] and slow["reason"] == "", slow
+    outside = batch.results["slow-outside-the-kernel"]
+    assert not [flag for flag in outside["flags"] if "test_double" in flag], outside
+    assert outside["cells"]["test_double"][0] == 0
+    assert outside["cells"]["test_identify_after_login"] == honest["cells"]["test_identify_after_login"]
+    assert outside["timings_s"]["recheck"] <= outside["timings_s"]["autograde"] + 1.0  # never longer than the notebook
+    from autograder.grading.outputs import write_outputs
+
+    outputs = write_outputs(batch, root / "out-slow", workers=2)
+    rows = {row["learner"]: row for row in csv.DictReader(open(outputs.grades_csv, encoding="utf-8"))}
+    assert rows["slow-outside-the-kernel"]["status"] == "could not re-check", rows["slow-outside-the-kernel"]
+    assert "test_double" in rows["slow-outside-the-kernel"]["reason"]
+    assert rows["slow-honest"]["status"] == rows["honest"]["status"] == "graded"
+    report = outputs.report_html.read_text(encoding="utf-8")
+    assert "Could not re-check" in report and "slow-outside-the-kernel" in report
