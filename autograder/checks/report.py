@@ -17,11 +17,12 @@ class CheckResult:
     message: str
     bonus: bool = False
     evidence: dict = field(default_factory=dict)
+    cause: str | None = None  # why it failed: a code of causes.CAUSES (None when it passed)
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "passed": self.passed, "points": self.points,
                 "max_points": self.max_points, "message": self.message, "bonus": self.bonus,
-                "evidence": self.evidence}
+                "cause": self.cause, "evidence": self.evidence}
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Report:
     def from_json(cls, data: dict) -> "Report":
         checks = [CheckResult(id=c["id"], title=c["title"], passed=c["passed"], points=c["points"],
                               max_points=c["max_points"], message=c["message"], bonus=c.get("bonus", False),
-                              evidence=c.get("evidence", {})) for c in data["checks"]]
+                              evidence=c.get("evidence", {}), cause=c.get("cause")) for c in data["checks"]]
         return cls(checks=checks, seed=data.get("seed", 0), duration_s=data.get("duration_s", 0.0),
                    scenario_times_s=data.get("scenario_times_s", {}))
 

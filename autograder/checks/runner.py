@@ -48,27 +48,29 @@ async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: Brows
     browser = await engine.browser()
     sc = ScenarioContext(name=name, browser=browser, site=engine.ensure_site(), snippet=snippet, seed=seed,
                          selected={c.id for c in checks}, shots_dir=shots_dir, timeouts=timeouts)
-    abort = None
+    abort = cause = None
     try:
         await asyncio.wait_for(SCENARIOS[name](sc), budget_s)
     except StepFailed as err:
-        abort = str(err)
+        abort, cause = str(err), err.cause
     except HostTooSlow as err:
         sc.host_too_slow = True
-        abort = f"not your code: {err}"
+        abort, cause = f"not your code: {err}", "grader-error"
     except asyncio.TimeoutError:
         abort = f"your code kept the browser busy: these checks did not finish within {budget_s:g} s"
+        cause = "endless-loop"
     except PlaywrightError as err:
         sc.browser_failed = True
-        abort = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}"
+        abort, cause = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}", "grader-error"
     if abort is not None:
         shot = None
         if sc.visitors:
             shot = await sc.visitors[-1].screenshot(shots_dir / f"{name}-stopped.png")
         for check in sc.open_checks():
-            sc.verdicts[check] = Verdict(False, abort, shot, len(sc.timeline) - 1 if sc.timeline else None)
+            sc.verdicts[check] = Verdict(False, abort, shot, len(sc.timeline) - 1 if sc.timeline else None, cause)
     for check in sc.open_checks():  # a scenario must judge every check it owns
-        sc.verdicts[check] = Verdict(False, f"internal error: scenario {name} did not judge {check}")
+        sc.verdicts[check] = Verdict(False, f"internal error: scenario {name} did not judge {check}",
+                                     cause="grader-error")
     try:
         await asyncio.wait_for(sc.close(), 10)
     except (asyncio.TimeoutError, PlaywrightError):
@@ -174,4 +176,4 @@ def _merge(check: CheckSpec, owners: list[ScenarioContext]) -> CheckResult:
     return CheckResult(id=check.id, title=check.title, passed=verdict.passed,
                        points=check.points if verdict.passed else 0, max_points=check.points,
                        message="" if verdict.passed else verdict.message, bonus=check.bonus,
-                       evidence=_evidence(decided_by, verdict))
+                       evidence=_evidence(decided_by, verdict), cause=None if verdict.passed else verdict.cause)

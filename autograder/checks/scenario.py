@@ -33,6 +33,7 @@ class Verdict:
     message: str
     screenshot: str | None = None
     step: int | None = None  # index in the timeline of the step that failed
+    cause: str | None = None  # causes.CAUSES
 
 
 @dataclass
@@ -85,24 +86,20 @@ class ScenarioContext:
         for check in checks:
             self.passed(check)
 
-    def fail_now(self, check: str, message: str) -> None:
+    def fail_now(self, check: str, message: str, cause: str) -> None:
         """Fail a check that no single page shows (no screenshot)."""
         if self.wants(check):
-            self.verdicts[check] = Verdict(False, message)
+            self.verdicts[check] = Verdict(False, message, cause=cause)
 
-    async def failed(self, check: str, message: str, visitor: Visitor | None = None) -> None:
-        """Fail a check (first failure wins), with a screenshot of where it failed."""
+    async def failed(self, check: str, message: str, visitor: Visitor | None, cause: str) -> None:
+        """Fail a check (first failure wins), with a screenshot of where it failed and why (causes.py)."""
         if not self.wants(check):
             return
         shot = None
         if visitor is not None:
             shot = await visitor.screenshot(self.shots_dir / f"{self.name}-{check}.png")
-        self.verdicts[check] = Verdict(False, message, shot, len(self.timeline) - 1 if self.timeline else None)
-
-    async def expect(self, check: str, ok: bool, message: str, visitor: Visitor | None = None) -> bool:
-        if not ok:
-            await self.failed(check, message, visitor)
-        return ok
+        self.verdicts[check] = Verdict(False, message, shot, len(self.timeline) - 1 if self.timeline else None,
+                                       cause)
 
     # -- what the tracker saw for this scenario
     def requests(self) -> list[dict]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 
+from .causes import error_cause
 from .scenario import ScenarioContext, is_anonymous_id
 from .visitor import Customer, Step, Visitor
 
@@ -68,8 +69,8 @@ async def judge_identified(sc: ScenarioContext, visitor: Visitor, step: Step, cu
     value = step.km_ai
     if value is None or is_anonymous_id(value):
         message = explain_unnamed(value, customer, how)
-        await sc.failed("identify-after-login", message, visitor)
-        await sc.failed("identified-by-email", message, visitor)
+        await sc.failed("identify-after-login", message, visitor, "nobody-identified")
+        await sc.failed("identified-by-email", message, visitor, "nobody-identified")
         return
     earlier = sc.ids_given.get(customer.email)
     shared = sorted(email for email, given in sc.ids_given.items() if given == value and email != customer.email)
@@ -77,20 +78,23 @@ async def judge_identified(sc: ScenarioContext, visitor: Visitor, step: Step, cu
     if earlier is not None and earlier != value:
         await sc.failed("identify-after-login", f"{said}, but this customer was {earlier!r} before: a customer's ID "
                                                 "must stay the same at every sign-up and log-in, on every device.",
-                        visitor)
+                        visitor, "unstable-id")
     elif value.strip().lower() in sc.customers.used and value.strip().lower() != customer.email.lower():
         await sc.failed("identify-after-login", f"{said}, the e-mail of another account: this visitor is now merged "
                                                 "with that person, for good. Identify with the logged-in customer's "
                                                 "own e-mail (window.acme.customer.email), never with what was typed "
-                                                "into a form that may fail.", visitor)
+                                                "into a form that may fail.", visitor, "other-account")
     elif value == customer.name or shared:
         whose = f"the same ID as {shared[0]}'s" if shared else "their display name"
         await sc.failed("identify-after-login", f"{said}, {whose}: names and shared values are not unique (two "
                                                 "customers can share one), and the tracker merges everyone who gets "
-                                                "the same ID, for good. Identify by e-mail.", visitor)
+                                                "the same ID, for good. Identify by e-mail.", visitor,
+                        "display-name" if value == customer.name else "shared-id")
     sc.ids_given.setdefault(customer.email, value)
     if value != customer.email:
-        await sc.failed("identified-by-email", f"After {how}, {explain_not_email(value, customer)}", visitor)
+        other = "@" in value and value.strip().lower() != customer.email.lower()
+        await sc.failed("identified-by-email", f"After {how}, {explain_not_email(value, customer)}", visitor,
+                        "other-account" if other else "display-name" if value == customer.name else "not-email")
 
 
 async def judge_anonymous(sc: ScenarioContext, visitor: Visitor, steps: list[Step]) -> None:
@@ -102,33 +106,36 @@ async def judge_anonymous(sc: ScenarioContext, visitor: Visitor, steps: list[Ste
                 await sc.failed(check, f"After '{step.label}', km_ai was {step.km_ai or step.km_ni!r}: your snippet "
                                        "named a visitor whose sign-up or log-in failed. They are still unknown, and "
                                        "the alias is irreversible: a typo, or someone else's e-mail, would merge "
-                                       f"them into another person. {GUARD_HINT}", visitor)
+                                       f"them into another person. {GUARD_HINT}", visitor, "named-too-early")
             else:
                 await sc.failed(check, f"Before anyone logged in, km_ai was {step.km_ai or step.km_ni!r} on "
                                        f"{step.url}: your snippet named a visitor nobody knows yet. {GUARD_HINT}",
-                                visitor)
+                                visitor, "named-too-early")
     anonymous = {step.km_ai for step in steps if step.km_ai}
     aliases = [r for r in sc.requests() if r["kind"] == "a" and (r["person"] in anonymous or r["name"] in anonymous)]
     if aliases:
         await sc.failed(check, f"Before log-in the tracker received an alias of {aliases[0]['person']} to "
-                               f"{aliases[0]['name']!r}: the snippet named an anonymous visitor. {GUARD_HINT}", visitor)
+                               f"{aliases[0]['name']!r}: the snippet named an anonymous visitor. {GUARD_HINT}", visitor,
+                        "named-too-early")
 
 
 async def judge_kept(sc: ScenarioContext, check: str, visitor: Visitor, steps: list[Step], identity: str | None,
                      where: str) -> None:
     if identity is None:
         await sc.failed(check, f"Nobody was identified at log-in, so no identity was kept {where}: call identify "
-                               "with window.acme.customer.email once the customer is known.", visitor)
+                               "with window.acme.customer.email once the customer is known.", visitor,
+                        "nobody-identified")
         return
     for step in steps:
         if step.km_ai != identity:
             await sc.failed(check, f"{where.capitalize()}, on {step.url}, km_ai was {step.km_ai!r} instead of "
-                                   f"{identity!r}. {keep_hint(step.km_ai)}", visitor)
+                                   f"{identity!r}. {keep_hint(step.km_ai)}", visitor,
+                            "cleared-where-unknown" if is_anonymous_id(step.km_ai) else "identity-lost")
             return
         person = sc.event_person(step.view)
         if person is not None and identity not in person:
             await sc.failed(check, f"The page view on {step.url} was counted for another person "
-                                   f"({', '.join(sorted(person))}) instead of {identity!r}.", visitor)
+                                   f"({', '.join(sorted(person))}) instead of {identity!r}.", visitor, "identity-lost")
             return
 
 
@@ -140,10 +147,11 @@ async def judge_linked(sc: ScenarioContext, visitor: Visitor, anonymous: list[St
             await sc.failed(check, f"The visits before log-in (e.g. {step.url}, as {step.km_ai}) count for another "
                                    f"person than {identity!r}: the anonymous ID was never linked. Let identify link "
                                    "it, called while the visitor is still anonymous; do not set km_ai yourself.",
-                            visitor)
+                            visitor, "not-linked")
             return
     if not sc.person_ids(identity):
-        await sc.failed(check, f"The tracker never heard of {identity!r}, so nothing was linked to it.", visitor)
+        await sc.failed(check, f"The tracker never heard of {identity!r}, so nothing was linked to it.", visitor,
+                        "not-linked")
 
 
 def named(step: Step) -> str | None:
@@ -190,23 +198,26 @@ def judge_clean(sc: ScenarioContext) -> None:
     if writes:
         first = writes[0]
         sc.fail_now("no-cookie-writes", f"Your code wrote {first['cookie']!r} on {first['page']}: never write km_* "
-                                        "cookies yourself; identify saves km_ai, the library keeps the others.")
+                                        "cookies yourself; identify saves km_ai, the library keeps the others.",
+                    "cookie-written")
     sc.passed("no-cookie-writes")
     errors = [e for v in sc.visitors for e in v.page_errors]
     if errors:
         first = errors[0]
-        sc.fail_now("no-page-errors", f"{first['message']} (on {first['url']}). {error_hint(first['message'])}")
+        sc.fail_now("no-page-errors", f"{first['message']} (on {first['url']}). {error_hint(first['message'])}",
+                    error_cause(first["message"]))
     sc.passed("no-page-errors")
 
 
+ERROR_HINTS = {
+    "km-before-load": "The library loads after your snippet: use _kmq.push([...]) instead of calling KM directly.",
+    "no-guard": f"Pages without a logged-in customer have window.acme.customer = null. {GUARD_HINT}",
+    "syntax-error": "Your snippet is not valid JavaScript: check brackets, quotes and commas.",
+}
+
+
 def error_hint(message: str) -> str:
-    if "KM is not defined" in message:
-        return "The library loads after your snippet: use _kmq.push([...]) instead of calling KM directly."
-    if "Cannot read properties of null" in message or "is null" in message:
-        return f"Pages without a logged-in customer have window.acme.customer = null. {GUARD_HINT}"
-    if "SyntaxError" in message or "Unexpected" in message:
-        return "Your snippet is not valid JavaScript: check brackets, quotes and commas."
-    return "Fix the error so that your code works on every page."
+    return ERROR_HINTS.get(error_cause(message), "Fix the error so that your code works on every page.")
 
 
 async def two_customers(sc: ScenarioContext) -> None:
@@ -246,13 +257,14 @@ async def two_customers(sc: ScenarioContext) -> None:
     if blog_a.km_ai is not None and blog_a.km_ai == blog_b.km_ai:
         await sc.failed(check, f"{first.email} and {second.email}, both named {name!r}, got the same km_ai "
                                f"{blog_a.km_ai!r}: the tracker now counts them as one person, for good. Identify each "
-                               "customer by their own e-mail.", b)
+                               "customer by their own e-mail.", b,
+                        "display-name" if blog_a.km_ai == name else "shared-id")
     people_a = frozenset().union(*(sc.event_person(s.view) or frozenset() for s in steps_a))
     people_b = frozenset().union(*(sc.event_person(s.view) or frozenset() for s in steps_b))
     if people_a & people_b:
         await sc.failed(check, f"{first.email} and {second.email} were merged into one person at the tracker "
                                f"(IDs {', '.join(sorted(people_a | people_b))}): never identify two people with the "
-                               "same value, not even part of an e-mail while it is being typed.", b)
+                               "same value, not even part of an e-mail while it is being typed.", b, "people-merged")
     sc.passed(check)
     judge_clean(sc)
 
@@ -277,11 +289,11 @@ async def shared_computer(sc: ScenarioContext) -> None:
             await sc.failed(check, f"After {previous.email} logged out, the next visitor still had km_ai "
                                    f"{step.km_ai!r} on {step.url}: their visits count for {previous.email}. On the "
                                    "first page after a log-out (window.acme.justLoggedOut), call "
-                                   "_kmq.push(['clearIdentity']).", computer)
+                                   "_kmq.push(['clearIdentity']).", computer, "kept-after-logout")
         person = sc.event_person(step.view)
         if person is not None and person & theirs:
             await sc.failed(check, f"The next visitor's page view on {step.url} counted for {previous.email}.",
-                            computer)
+                            computer, "kept-after-logout")
     sc.passed(check)
     await judge_typed_email(sc, computer)
     judge_clean(sc)
@@ -298,11 +310,13 @@ async def judge_typed_email(sc: ScenarioContext, visitor: Visitor) -> None:
     logged_in = await visitor.log_in(typed, customer.password)
     value = logged_in.km_ai
     if value is None or is_anonymous_id(value):
-        await sc.failed("canonical-email", explain_unnamed(value, customer, f"logging in typing {typed!r}"), visitor)
+        await sc.failed("canonical-email", explain_unnamed(value, customer, f"logging in typing {typed!r}"), visitor,
+                        "nobody-identified")
     elif value not in {customer.email, customer.email.lower(), str(account.id)}:
         await sc.failed("canonical-email", f"After logging in typing {typed!r}, km_ai was {value!r} instead of the "
                                            f"e-mail the shop stored, {customer.email!r}: use "
-                                           "window.acme.customer.email, not what the customer typed.", visitor)
+                                           "window.acme.customer.email, not what the customer typed.", visitor,
+                        "typed-email" if value.strip().lower() == customer.email.lower() else "shared-id")
     sc.passed("canonical-email")
 
 

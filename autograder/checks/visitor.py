@@ -117,7 +117,12 @@ _BROWSER_SESSIONS: "weakref.WeakKeyDictionary[Browser, object]" = weakref.WeakKe
 
 
 class StepFailed(Exception):
-    """A step could not be completed because of the page's own code; the message is for the learner."""
+    """A step could not be completed because of the page's own code; the message is for the learner,
+    the cause (causes.py) for the class report."""
+
+    def __init__(self, message: str, cause: str = "page-broken") -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class HostTooSlow(Exception):
@@ -331,7 +336,7 @@ class Visitor:
                     busiest = max((cpu - last[0].get(pid, cpu) for pid, cpu in now[0].items()), default=0.0)
                     if busiest / elapsed >= self.timeouts.busy_share:
                         raise StepFailed(f"your code did not finish within {patience_s:g} s on {path}: the page was "
-                                         "still running it; look for a loop that never ends")
+                                         "still running it; look for a loop that never ends", "endless-loop")
                 last = now
                 if loop.time() - started >= self.timeouts.page_s:
                     raise HostTooSlow(f"the page {path} took over {self.timeouts.page_s:g} s although your code was "
