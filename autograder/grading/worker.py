@@ -42,7 +42,7 @@ from .kernel_forks import ForkingProvisioner, KernelForkError, KernelTemplate
 from .kernels import KernelReserve
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
-from .trusted import TRUSTED_REPORTS_ENV, trusted_reports
+from .trusted import TRUSTED_REPORTS_ENV, report_key, trusted_reports
 
 
 @dataclass
@@ -131,7 +131,7 @@ class Worker:
         # possible, with CPU, memory, file-size and process limits in any case.
         nbconfig.Execute.kernel_name = install_kernelspec(self.root)
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
-        policy = Policy(hidden=[*config.hidden], readable=[self.reports_dir], writable=[str(self.root / "ipc")],
+        policy = Policy(hidden=[*config.hidden], writable=[str(self.root / "ipc")],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
         # Kernels are forked from a template that imported ipykernel once (else started the usual way);
@@ -139,7 +139,8 @@ class Worker:
         if ForkingProvisioner.template is not None:  # a Dask worker's previous course
             ForkingProvisioner.template.close()
         ForkingProvisioner.template = _kernel_template(self.root)
-        self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
+        # Not in kernels/, where the kernelspec is: a kernel's slot is emptied and writable by learner code.
+        self.kernels = KernelReserve(self.root / "kernel-slot", nbconfig.Execute.kernel_name, nbconfig)
         BoundedExecute.reserve = self.kernels
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
         self.recheck_policy = Policy(hidden=[*config.hidden], cpu_s=5, confine=self.sandboxed)
@@ -181,6 +182,7 @@ class Worker:
 
     def _grade(self, job: GradeJob) -> GradeResult:
         result = GradeResult(learner=job.learner, graded=False, worker=os.getpid(), sandboxed=self.sandboxed)
+        self.kernels.verdicts = []  # the learner's kernel sees only the verdicts on its own snippet
         started = time.perf_counter()
         try:
             notebook = json.loads(job.notebook.decode("utf-8"))
@@ -214,6 +216,7 @@ class Worker:
             return
         reports = trusted_reports(self.reports_dir, snippet, self.config.seeds,
                                   timeout_s=self.config.checks_timeout_s, parallel=self.config.scenarios_in_parallel)
+        self.kernels.verdicts = [Path(self.reports_dir) / f"{report_key(snippet, seed)}.json" for seed in reports]
         for seed, report in reports.items():
             result.checks[str(seed)] = report.to_json()
             failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
@@ -258,7 +261,7 @@ class Worker:
 
 def _kernel_template(root: Path) -> KernelTemplate | None:
     try:
-        template = KernelTemplate(root / "kernels", log=root / "kernel-template.log")
+        template = KernelTemplate(root / "kernel-slot", log=root / "kernel-template.log")
     except KernelForkError:
         return None
     atexit.register(template.close)
