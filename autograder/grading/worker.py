@@ -35,7 +35,7 @@ from ..notebook_cells import cell_source, grade_id, nbgrader_metadata
 from ..snippet import snippet_from_notebook
 from . import recheck
 from .engines import share_engines
-from .execute import BoundedExecute
+from .execute import BoundedExecute, run_notes
 from .feedback_exporter import FeedbackExporter
 from .gradebook import gradebook_url
 from .kernel_forks import ForkingProvisioner, KernelForkError, KernelTemplate
@@ -203,7 +203,7 @@ class Worker:
                     result.cells[cell][0] = 0.0
             notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
                      _changed_cells(deleted, _edited_cells(notebook, self.locked_sources)),
-                     _repeated_cell_ids(notebook)]
+                     _repeated_cell_ids(notebook), *run_notes(result.autograded or "")]
             result.reason = "; ".join(note for note in notes if note)
         return result
 

@@ -152,3 +152,28 @@ def test_nothing_a_learner_leaves_behind_changes_the_next_learners_run(tmp_path)
         assert result["cells"]["test_double"][0] == 2
         assert result["reason"] == "", result["reason"]
 
+
+KILL_TEMPLATE = """import os, signal
+os.kill(os.getppid(), signal.SIGKILL)  # a forked kernel's parent: the worker's kernel template
+import time; time.sleep(5)"""
+
+
+def test_a_learner_who_kills_the_kernel_template_spoils_only_their_own_run(tmp_path):
+    """The worker rebuilds its kernel template, regrades the learner whose run it cut short, and
+    the reason says what happened; the next learner is graded as usual."""
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name, code in (("a_kills", KILL_TEMPLATE), ("b_next", "print('fine')")):
+        nb = learner_notebook(GOOD, "return 2 * x")
+        nb.cells.insert(4, nbformat.v4.new_code_cell(code))
+        nbformat.write(nb, str(subs / f"{name}.ipynb"))
+    batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "out", workers=1,
+                        timeout_s=60, seeds=(7,))
+    killer, nxt = batch.results["a_kills"], batch.results["b_next"]
+    assert killer["graded"]
+    assert "kernel template" in killer["reason"] and "again" in killer["reason"], killer["reason"]
+    assert "at cell 5" in killer["reason"] and "kernel died (" not in killer["reason"]  # said once, with its cell
+    assert nxt["graded"] and nxt["reason"] == "", nxt["reason"]
+    assert nxt["cells"]["test_double"][0] == 2
+    assert nxt["cells"]["test_identify_after_login"] == killer["cells"]["test_identify_after_login"]  # trusted
