@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import threading
@@ -37,6 +38,7 @@ from . import recheck
 from .engines import share_engines
 from .execute import BoundedExecute, run_notes
 from .feedback_exporter import FeedbackExporter
+from .repair import NotebookRepair
 from .gradebook import gradebook_url
 from .kernel_forks import ForkingProvisioner, KernelForkError, KernelTemplate
 from .kernels import KernelReserve
@@ -154,6 +156,7 @@ class Worker:
         self.solution_ids, tests = recheck.plan(source, skip=CHECK_CELLS)
         self.graded_ids = [grade_id(cell) for cell in source["cells"] if nbgrader_metadata(cell).get("grade")]
         self.locked_sources = _locked_sources(source)
+        self.repair = NotebookRepair(source)
         outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
                               workdir=self.root / "recheck", policy=self.recheck_policy, timeout_s=30)
         self.recheck_tests = {gid: code for gid, code in tests.items() if outcome.get(gid, (False,))[0]}
@@ -192,6 +195,9 @@ class Worker:
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
             result.reason = "not a notebook (no cells)"
             return result
+        repaired = self.repair(notebook)
+        if repaired:  # nbgrader reads the repaired notebook
+            job = GradeJob(job.learner, json.dumps(notebook).encode())
         self._judge_snippet(notebook, result)
         result.timings_s["checks"] = time.perf_counter() - started
         self._autograde(job, result, notebook)
@@ -203,7 +209,7 @@ class Worker:
                     result.cells[cell][0] = 0.0
             notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
                      _changed_cells(deleted, _edited_cells(notebook, self.locked_sources)),
-                     _repeated_cell_ids(notebook), *run_notes(result.autograded or "")]
+                     _repeated_cell_ids(notebook), *repaired, *run_notes(result.autograded or "")]
             result.reason = "; ".join(note for note in notes if note)
         return result
 
@@ -372,8 +378,15 @@ def _repeated_cell_ids(notebook: dict) -> str:
 def _last_error(outcome: dict) -> str:
     text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    interesting = [line for line in lines if "Error" in line or "error" in line]
-    return (interesting or lines or [""])[-1][:300]
+    # nbgrader ends with "[ERROR] Please see the above traceback": the cause is the traceback's last line.
+    causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line) and "NbGraderException" not in line]
+    if not causes:
+        return ([line for line in lines if "Error" in line or "error" in line] or lines or [""])[-1][:300]
+    cause = causes[-1][:300]
+    if re.match(r"(jsonschema\.exceptions\.|nbformat\.\w+\.)?(ValidationError|NotJSONError|AttributeError|KeyError)", cause):
+        return (f"the notebook does not follow the notebook format ({cause}): open it in Jupyter and save it "
+                "again, or copy the answers into the released notebook, and hand it in again")
+    return f"the grader failed on this notebook ({cause}): a grader problem; grade it again with --force"
 
 
 # -- process-pool entry points: one Worker per process, kept warm between jobs
