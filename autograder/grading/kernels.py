@@ -35,6 +35,11 @@ from traitlets import DottedObjectName, Type, default
 from .trusted import TRUSTED_REPORTS_ENV
 
 REBUILDS = 3  # a template that keeps dying is given up: kernels then start the usual way
+# What of the grader's environment a kernel gets: the instructor's own variables (tokens,
+# paths of the batch) stay out.
+KERNEL_ENV = ("PATH", "LANG", "LANGUAGE", "TERM", "TZ", "LD_LIBRARY_PATH", "USER", "LOGNAME")
+KERNEL_ENV_PREFIXES = ("LC_", "JUPYTER", "JPY_", "NBGRADER", "AUTOGRADER", "PYTHON", "MPL", "OMP_", "OPENBLAS_",
+                       "MKL_")
 
 
 class ReadyKernelClient(AsyncKernelClient):
@@ -125,7 +130,9 @@ class KernelReserve:
             _empty(folder)
         cwd = Path(tempfile.mkdtemp(prefix="kernel-", dir=self.folder))
         km = GradingKernelManager(kernel_name=self.kernel_name, config=self.config)
-        env = {**os.environ, TRUSTED_REPORTS_ENV: str(cwd / ".verdicts")}
+        env = {name: value for name, value in os.environ.items()
+               if name in KERNEL_ENV or name.startswith(KERNEL_ENV_PREFIXES)}
+        env[TRUSTED_REPORTS_ENV] = str(cwd / ".verdicts")
         try:
             # As nbclient starts its kernels: IPython's history in memory, not in a file.
             run_sync(km.start_kernel)(cwd=str(cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"])

@@ -71,10 +71,11 @@ for top in ("/tmp", "/home", "/work", "/srv", "/var", "/root", "/"):
                 found.add(path)
         if seen > 300_000 or time.monotonic() - started > 8:
             break
-print("SEARCHED", seen, "FOUND", sorted(found)[:10])"""
+print("SEARCHED", seen, "FOUND", sorted(found)[:10])
+print("ENV", sorted(name for name in os.environ if "SECRET" in name))"""
 
 
-def test_a_learner_finds_nothing_of_the_batch_on_the_whole_file_system(tmp_path):
+def test_a_learner_finds_nothing_of_the_batch_on_the_whole_file_system(tmp_path, monkeypatch):
     """A kernel sees its own folder and the runtime: no other submission, no learner's name, no
     file of the course, the outputs, the verdict cache or another kernel's folder."""
     course = make_course(tmp_path / "course")
@@ -85,14 +86,19 @@ def test_a_learner_finds_nothing_of_the_batch_on_the_whole_file_system(tmp_path)
         others = [other for other in NAMES if other != name]
         nb.cells.insert(4, nbformat.v4.new_code_cell(SEARCH.format(others=others, batch=str(tmp_path))))
         nbformat.write(nb, str(subs / f"{name}.ipynb"))
+    monkeypatch.setenv("INSTRUCTOR_SECRET_TOKEN", "not for learners")
     batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "out", workers=1,
                         timeout_s=60, seeds=(7,))
     for name in NAMES:
         seen = outputs(batch.results[name]["autograded"])
         assert "SEARCHED" in seen, seen
         assert "FOUND []" in seen, f"{name} found: {seen}"
+        assert "ENV []" in seen, "the instructor's environment reached the kernel"
         assert int(seen.split("SEARCHED")[1].split()[0]) > 1000  # it did search (the runtime at least)
         assert batch.results[name]["cells"] == batch.results[NAMES[0]]["cells"]
+        # its check cells read the grader's verdicts on its own snippet, handed to its folder
+        graded = json.loads(Path(batch.results[name]["autograded"]).read_text())
+        assert not [out for cell in graded["cells"] for out in cell.get("outputs", []) if out.get("evalue")]
         assert batch.results[name]["cells"]["test_double"][0] == 2
 
 
