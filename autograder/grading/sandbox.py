@@ -80,7 +80,7 @@ def runtime_paths() -> list[str]:
     paths = [*SYSTEM_PATHS, sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
              *([str(venv)] if (venv / "pyvenv.cfg").exists() else []),
              str(Path(sys.executable).resolve().parent.parent), str(package)]
-    return list(dict.fromkeys(os.path.realpath(path) if not os.path.islink(path) else path for path in paths))
+    return list(dict.fromkeys(os.path.abspath(path) for path in paths))
 
 
 def _inside(path: str, folders: list[str]) -> bool:
@@ -96,13 +96,14 @@ def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str
     # extraction folder, another worker's files) are then absent too, not only the ones it hides.
     runtime = runtime_paths()
     for path in runtime:
-        if os.path.islink(path):  # merged /usr: /lib -> usr/lib
+        if path in SYSTEM_PATHS and os.path.islink(path):  # merged /usr: /lib -> usr/lib
             argv += ["--symlink", os.readlink(path), path]
-        elif os.path.isdir(path):
-            argv += ["--ro-bind", path, path]
+        elif os.path.isdir(path):  # where it really is, and under the name it is known by (a venv behind a link)
+            real = os.path.realpath(path)
+            argv += ["--ro-bind", real, real] + (["--ro-bind", real, path] if real != path else [])
     argv += ["--dev", "/dev", "--proc", "/proc", "--dir", "/tmp"]
     for path in policy.hidden:  # in case the course or the outputs lie inside the runtime (a venv in the course)
-        if Path(path).is_dir() and _inside(os.path.realpath(path), runtime):
+        if Path(path).is_dir() and _inside(os.path.realpath(path), [os.path.realpath(p) for p in runtime] + runtime):
             argv += ["--tmpfs", path]
     for path in policy.readable:
         if Path(path).exists():

@@ -379,11 +379,13 @@ def _last_error(outcome: dict) -> str:
     text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # nbgrader ends with "[ERROR] Please see the above traceback": the cause is the traceback's last line.
-    causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line) and "NbGraderException" not in line]
+    causes = [line for line in lines
+              if re.match(r"[\w.]+(Error|Exception): ", line) and "NbGraderException" not in line]
     if not causes:
         return ([line for line in lines if "Error" in line or "error" in line] or lines or [""])[-1][:300]
     cause = causes[-1][:300]
-    if re.match(r"(jsonschema\.exceptions\.|nbformat\.\w+\.)?(ValidationError|NotJSONError|AttributeError|KeyError)", cause):
+    format_errors = r"(jsonschema\.exceptions\.|nbformat\.\w+\.)?(ValidationError|NotJSONError|AttributeError|KeyError)"
+    if re.match(format_errors, cause):
         return (f"the notebook does not follow the notebook format ({cause}): open it in Jupyter and save it "
                 "again, or copy the answers into the released notebook, and hand it in again")
     return f"the grader failed on this notebook ({cause}): a grader problem; grade it again with --force"

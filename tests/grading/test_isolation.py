@@ -133,7 +133,8 @@ for i in range(40):
 print("SABOTAGED", left.pid)"""
 NEXT = """import os, socket
 tcp = socket.socket(); tcp.bind(("127.0.0.1", 8765)); tcp.listen(); tcp.close()
-print("BOUND", sorted(name for name in os.listdir(".") if not name.startswith(".")), os.listdir(os.path.dirname(os.getcwd())))"""
+print("BOUND", sorted(name for name in os.listdir(".") if not name.startswith(".")),
+      os.listdir(os.path.dirname(os.getcwd())))"""
 
 
 def test_nothing_a_learner_leaves_behind_changes_the_next_learners_run(tmp_path):
