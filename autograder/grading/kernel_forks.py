@@ -8,12 +8,20 @@ once and then forks a kernel per notebook. The worker's kernel manager launches
 kernels through it (``ForkingProvisioner``) and holds each kernel by a pidfd,
 so it can poll and kill a process that is not its own child.
 
-Learners stay apart: each kernel starts in its own folder with the environment,
-limits and arguments of a normally started kernel, and before each fork the
-template kills every process left in its sandbox (a previous learner's
-background processes), so nothing of one learner runs beside the next.
-Where forking is not possible (no pidfd, the template died), kernels start the
-usual way.
+Learners stay apart. The template's sandbox shows only the runtime and one
+writable folder, the worker's slot for kernel folders; the grader keeps at most
+one kernel folder in it. Before a kernel folder is made, the grader asks the
+template to sweep (``KernelTemplate.sweep``): it kills every process left in its
+sandbox (a previous learner's background processes, listening sockets with them)
+and empties /dev/shm, and answers only when they are gone. Then the grader, outside
+the sandbox, empties the slot and makes a new folder under an unpredictable name,
+and the template forks the kernel into it. So a kernel sees exactly its own folder,
+and no earlier learner can have written to it. This is simpler than a mount
+namespace per fork (which would need mount privileges inside the sandbox, which
+learner code would then hold too). The template is not dumpable: a kernel cannot
+ptrace it or write its memory to take over the kernels forked after it.
+Where forking is not possible (no pidfd), kernels start the usual way; a template
+that died is rebuilt by the kernel reserve (``kernels``).
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", 
              "IPython.core.completer", "autograder.notebook.grading", "autograder.grading.trusted")
 READY_TIMEOUT_S = 60.0  # its imports, on a busy machine
 FORK_TIMEOUT_S = 10.0
+SWEEP_TIMEOUT_S = 10.0
+PR_SET_DUMPABLE = 4
 
 
 class KernelForkError(RuntimeError):
@@ -107,6 +117,7 @@ class KernelTemplate:
         if not hasattr(os, "pidfd_open"):
             raise KernelForkError("this system cannot hold a process by a pidfd")
         folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         self.log = log
         self._lock = threading.Lock()
         self._ready = False
@@ -119,17 +130,52 @@ class KernelTemplate:
             self.process = subprocess.Popen(command, stdin=theirs, stdout=subprocess.DEVNULL, stderr=errors,
                                             cwd=folder)
 
+    def alive(self) -> bool:
+        return not self._closed and self.process.poll() is None
+
+    def rebuilt(self) -> "KernelTemplate":
+        """A new template like this one (this one closed): for a worker whose template died."""
+        self.close()
+        return KernelTemplate(self.folder, log=self.log)
+
+    def sweep(self) -> None:
+        """End everything earlier kernels left in the sandbox; returns once it is gone."""
+        with self._lock:
+            self._exchange(b'{"sweep": true}\n', SWEEP_TIMEOUT_S, expect=b"swept\n")
+
+    def _exchange(self, request: bytes, timeout_s: float, *, expect: bytes) -> None:
+        if self._closed:
+            raise KernelForkError("the kernel template is closed")
+        try:
+            self._wait_ready()
+            self._socket.settimeout(timeout_s)
+            self._socket.sendall(request)
+            if self._socket.recv(len(expect)) != expect:
+                raise OSError("it ended")
+        except OSError as err:  # a late answer would pair with the next request: no more requests
+            self._close()
+            raise KernelForkError(f"the kernel template failed: {err}; see {self.log}") from err
+
+    def _wait_ready(self) -> None:
+        if not self._ready:
+            self._socket.settimeout(READY_TIMEOUT_S)
+            if self._socket.recv(16) != b"ready\n":
+                raise OSError("it ended while importing")
+            self._ready = True
+
     def fork(self, args: list[str], *, cwd: str, env: dict[str, str]) -> ForkedKernel:
-        request = json.dumps({"args": args, "cwd": cwd, "env": env}).encode() + b"\n"
+        request = {"args": args, "cwd": cwd, "env": env}
+        if "-f" in args:  # the runtime folder it lies in is not in the sandbox: its content goes along
+            try:
+                request["connection"] = Path(args[args.index("-f") + 1]).read_text()
+            except (OSError, IndexError):  # none: the kernel fails as one started the usual way would
+                pass
+        request = json.dumps(request).encode() + b"\n"
         with self._lock:
             if self._closed:
                 raise KernelForkError("the kernel template is closed")
             try:
-                if not self._ready:
-                    self._socket.settimeout(READY_TIMEOUT_S)
-                    if self._socket.recv(16) != b"ready\n":
-                        raise OSError("it ended while importing")
-                    self._ready = True
+                self._wait_ready()
                 self._socket.settimeout(FORK_TIMEOUT_S)
                 self._socket.sendall(request)
                 message, fds, _, _ = socket.recv_fds(self._socket, 64, 1)
@@ -193,6 +239,7 @@ def serve() -> None:
 
     for module in PRELOADED:
         importlib.import_module(module)
+    _not_dumpable()
     requests = socket.socket(fileno=0)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped by the system
     own_namespace = os.environ.get(OWN_PID_NAMESPACE_ENV) == "1"
@@ -201,6 +248,9 @@ def serve() -> None:
     for line in requests.makefile("rb"):
         request = json.loads(line)
         _end_leftovers(sessions, own_namespace)
+        if request.get("sweep"):
+            requests.sendall(b"swept\n")
+            continue
         pid = os.fork()
         if pid == 0:
             _become_kernel(request, requests)
@@ -208,6 +258,16 @@ def serve() -> None:
         pidfd = os.pidfd_open(pid)
         socket.send_fds(requests, [b"%d\n" % pid], [pidfd])
         os.close(pidfd)
+
+
+def _not_dumpable() -> None:
+    """Kernels run as the template's user: without this, one could ptrace the template."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _end_leftovers(sessions: list[int], own_namespace: bool) -> None:
@@ -218,13 +278,50 @@ def _end_leftovers(sessions: list[int], own_namespace: bool) -> None:
         except OSError:
             pass
     sessions.clear()
-    if own_namespace:  # and whatever escaped its session: in a sandbox of our own, all but its init and us
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in (1, os.getpid()):
-                try:
-                    os.kill(int(entry), signal.SIGKILL)
-                except OSError:
-                    pass
+    if not own_namespace:  # unconfined, what left its session is beyond reach (README: Sandbox)
+        return
+    # Whatever escaped its session: in a PID namespace of our own, every process but its init
+    # and us. kill(-1) signals them all at once, so a fork bomb cannot outrun a scan of /proc.
+    deadline = time.monotonic() + SWEEP_TIMEOUT_S / 2
+    while _others_running() and time.monotonic() < deadline:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    for entry in _entries("/dev/shm"):  # shared memory outlives its processes; the root itself is read-only
+        _remove(entry)
+
+
+def _others_running() -> bool:
+    for entry in _entries("/proc"):
+        if entry.isdigit() and int(entry) not in (1, os.getpid()):
+            try:  # a zombie is gone for good, only not yet reaped
+                if Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    return True
+            except (OSError, IndexError):
+                pass
+    return False
+
+
+def _entries(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _remove(name: str) -> None:
+    import shutil
+
+    path = os.path.join("/dev/shm", name)
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def _become_kernel(request: dict, requests: socket.socket) -> None:
@@ -243,6 +340,11 @@ def _become_kernel(request: dict, requests: socket.socket) -> None:
         from . import sandbox
 
         sandbox.prepare_kernel_folder(Path.cwd())
+        args = request["args"]
+        if "connection" in request:  # its own copy, in its own folder
+            connection = Path.cwd() / ".connection.json"
+            connection.write_text(request["connection"])
+            args = [str(connection) if i and args[i - 1] == "-f" else arg for i, arg in enumerate(args)]
         # The template watches nothing; the kernel quits if the template (its parent) dies.
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         sandbox.apply_limits(sandbox.rlimits(sandbox.Policy.from_env()), lower_only=True)
@@ -251,8 +353,8 @@ def _become_kernel(request: dict, requests: socket.socket) -> None:
         random.seed()  # not the template's random state, shared by every fork
         from ipykernel import kernelapp
 
-        sys.argv = [sys.executable, *request["args"]]
-        kernelapp.launch_new_instance(argv=request["args"])
+        sys.argv = [sys.executable, *args]
+        kernelapp.launch_new_instance(argv=args)
         code = 0
     finally:
         os._exit(code)

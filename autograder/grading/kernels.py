@@ -16,7 +16,10 @@ Three waits in jupyter_client are idle time for every submission:
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import stat
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +31,15 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName, Type, default
+
+from .trusted import TRUSTED_REPORTS_ENV
+
+REBUILDS = 3  # a template that keeps dying is given up: kernels then start the usual way
+# What of the grader's environment a kernel gets: the instructor's own variables (tokens,
+# paths of the batch) stay out.
+KERNEL_ENV = ("PATH", "LANG", "LANGUAGE", "TERM", "TZ", "LD_LIBRARY_PATH", "USER", "LOGNAME")
+KERNEL_ENV_PREFIXES = ("LC_", "JUPYTER", "JPY_", "NBGRADER", "AUTOGRADER", "PYTHON", "MPL", "OMP_", "OPENBLAS_",
+                       "MKL_")
 
 
 class ReadyKernelClient(AsyncKernelClient):
@@ -88,7 +100,13 @@ class KernelReserve:
     one is stopped, and it boots while the worker writes the feedback, re-checks
     the exercises and judges the next snippet. Each kernel still runs exactly one
     notebook, in a new folder of its own (the learner's files are copied in, as
-    nbgrader would have run the kernel among them), and is killed after it.
+    nbgrader would have run the kernel among them, and the grader's verdicts on
+    the learner's snippet, ``verdicts``), and is killed after it.
+
+    Each kernel's folder is made here, outside the sandbox, after the kernel before
+    it and everything that kernel started are gone (the template's sweep): the slot
+    it lies in (``folder``) and the kernels' IPC folder are emptied first, and its
+    name is unpredictable, so no learner can have prepared it for the next.
     Kernels are started only at the end of a notebook, inside nbgrader's autograde
     step, so they have the environment nbgrader gives its kernels
     (``NBGRADER_EXECUTION``); a worker's first notebook starts one there and then.
@@ -99,24 +117,59 @@ class KernelReserve:
         self.kernel_name = kernel_name
         self.config = config
         self._next: tuple[GradingKernelManager, Path] | None = None
-        self._started = 0
+        self.verdicts: list[Path] = []  # set by the worker: the next learner's trusted reports
+        self.rebuilds = 0  # kernel templates rebuilt after the one before died
         atexit.register(self.close)
 
     def start_next(self) -> None:
         """Start a kernel for the next notebook (nothing if one is waiting)."""
         if self._next is not None:
             return
-        self._started += 1
-        cwd = self.folder / f"kernel-{self._started}"
-        cwd.mkdir(parents=True)
+        self._sweep()
+        for folder in self._scratch_folders():
+            _empty(folder)
+        cwd = Path(tempfile.mkdtemp(prefix="kernel-", dir=self.folder))
         km = GradingKernelManager(kernel_name=self.kernel_name, config=self.config)
+        env = {name: value for name, value in os.environ.items()
+               if name in KERNEL_ENV or name.startswith(KERNEL_ENV_PREFIXES)}
+        env[TRUSTED_REPORTS_ENV] = str(cwd / ".verdicts")
         try:
             # As nbclient starts its kernels: IPython's history in memory, not in a file.
-            run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            run_sync(km.start_kernel)(cwd=str(cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         except Exception:  # the next notebook starts its kernel the usual way and reports why it cannot
             shutil.rmtree(cwd, ignore_errors=True)
             return
         self._next = (km, cwd)
+
+    def _sweep(self) -> None:
+        """Nothing of earlier kernels left running; a template that died (or stopped answering) is rebuilt."""
+        from .kernel_forks import ForkingProvisioner, KernelForkError
+
+        template = ForkingProvisioner.template
+        if template is None:
+            return
+        try:
+            if not template.alive():
+                raise KernelForkError("the kernel template ended")
+            template.sweep()
+            return
+        except KernelForkError:
+            if self.rebuilds >= REBUILDS:
+                template.close()
+                ForkingProvisioner.template = None
+                return
+            self.rebuilds += 1
+        try:
+            ForkingProvisioner.template = template.rebuilt()
+        except KernelForkError:
+            ForkingProvisioner.template = None
+
+    def _scratch_folders(self) -> list[Path]:
+        folders = [self.folder]
+        ip = self.config.KernelManager.get("ip") if self.config.KernelManager.get("transport") == "ipc" else None
+        if ip:
+            folders.append(Path(str(ip)).parent)
+        return folders
 
     def take(self, files_from: str | None) -> tuple[GradingKernelManager, Path] | None:
         """The waiting kernel, if it is still alive, with the files of ``files_from``
@@ -130,6 +183,10 @@ class KernelReserve:
             return None
         if files_from:
             shutil.copytree(files_from, cwd, dirs_exist_ok=True)
+        (cwd / ".verdicts").mkdir(exist_ok=True)
+        for report in self.verdicts:  # only this learner's: the cache holds every snippet of the batch
+            if report.exists():
+                shutil.copy(report, cwd / ".verdicts" / report.name)
         return km, cwd
 
     @staticmethod
@@ -143,3 +200,23 @@ class KernelReserve:
         if self._next is not None:
             self.discard(*self._next)
             self._next = None
+
+
+def _empty(folder: Path) -> None:
+    """Remove everything in ``folder``, whatever a learner made of it (folders without rights)."""
+    def allow_and_retry(function, path, _):
+        try:
+            os.chmod(os.path.dirname(path), stat.S_IRWXU)
+            os.chmod(path, stat.S_IRWXU)
+            function(path)
+        except OSError:
+            pass
+
+    for entry in list(folder.iterdir()) if folder.is_dir() else []:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, onerror=allow_and_retry)
+        else:
+            try:
+                entry.unlink()
+            except OSError:
+                pass

@@ -1,10 +1,11 @@
 """Running learner code confined, where the OS allows it.
 
 With bubblewrap (Debian's ``bubblewrap``), learner kernels and re-checks run
-with no network, a read-only file system except their own folder, the course
-and grading folders (source notebooks, gradebook, other submissions) replaced
-by empty ones, no capabilities, and limits on CPU time, memory, file size and
-processes. Without it, grading still works, unconfined, and says so.
+with no network, no capabilities, limits on CPU time, memory, file size and
+processes, and a file system of their own: the read-only runtime (system
+folders, the interpreter, the venv, this package) and their own writable folder,
+nothing else of the machine (no submissions, course, outputs, other kernels'
+folders). Without it, grading still works, unconfined, and says so.
 
 ``python -I -S .../sandbox.py kernel -- CMD...`` is the launcher a sandboxed
 kernelspec uses (``install_kernelspec``): it reads what to hide and what may be written from
@@ -34,8 +35,8 @@ UNCONFINED_WARNING = ("no sandbox available (bubblewrap missing or not permitted
 
 @dataclass
 class Policy:
-    hidden: list[str] = field(default_factory=list)  # replaced by empty folders
-    readable: list[str] = field(default_factory=list)  # shown again, read-only, inside hidden ones
+    hidden: list[str] = field(default_factory=list)  # empty even where they lie inside the runtime
+    readable: list[str] = field(default_factory=list)  # shown read-only, besides the runtime
     writable: list[str] = field(default_factory=list)  # besides the working folder
     cpu_s: int = 60
     memory_bytes: int = 1536 * 1024 * 1024
@@ -65,14 +66,44 @@ def sandbox_available() -> bool:
         return False
 
 
+# The system's read-only runtime: everything a Python kernel needs that is not the
+# interpreter's own folders (added by ``runtime_paths``).
+SYSTEM_PATHS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+def runtime_paths() -> list[str]:
+    """The folders a kernel reads: the system's, the interpreter's, the venv's and this package's.
+    Nothing else of the machine (the submissions, wherever they lie, the course, the outputs) exists
+    in the sandbox."""
+    package = Path(__file__).resolve().parents[1]  # autograder/, wherever it is installed
+    venv = Path(sys.executable).parent.parent  # sys.prefix is not the venv in the launcher (python -S)
+    paths = [*SYSTEM_PATHS, sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
+             *([str(venv)] if (venv / "pyvenv.cfg").exists() else []),
+             str(Path(sys.executable).resolve().parent.parent), str(package)]
+    return list(dict.fromkeys(os.path.abspath(path) for path in paths))
+
+
+def _inside(path: str, folders: list[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
 def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str]:
-    argv = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-user",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-    # /tmp stays visible read-only like the rest (the project itself may live there);
-    # TMPDIR points into the writable working folder instead.
-    for path in policy.hidden:
-        if Path(path).is_dir():
+    argv = [shutil.which("bwrap") or "bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+            "--unshare-user", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # An allow-list, not a deny-list: the root is an empty file system of bubblewrap's own, and
+    # only the runtime, the working folder and the policy's folders are shown in it. Folders of the
+    # batch the grader does not know about (the submissions given on the command line, a zip's
+    # extraction folder, another worker's files) are then absent too, not only the ones it hides.
+    runtime = runtime_paths()
+    for path in runtime:
+        if path in SYSTEM_PATHS and os.path.islink(path):  # merged /usr: /lib -> usr/lib
+            argv += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):  # where it really is, and under the name it is known by (a venv behind a link)
+            real = os.path.realpath(path)
+            argv += ["--ro-bind", real, real] + (["--ro-bind", real, path] if real != path else [])
+    argv += ["--dev", "/dev", "--proc", "/proc", "--dir", "/tmp"]
+    for path in policy.hidden:  # in case the course or the outputs lie inside the runtime (a venv in the course)
+        if Path(path).is_dir() and _inside(os.path.realpath(path), [os.path.realpath(p) for p in runtime] + runtime):
             argv += ["--tmpfs", path]
     for path in policy.readable:
         if Path(path).exists():
@@ -82,7 +113,9 @@ def bwrap_argv(command: list[str], *, workdir: Path, policy: Policy) -> list[str
             argv += ["--bind", path, path]
     tmp = workdir / ".tmp"
     tmp.mkdir(exist_ok=True)
-    argv += ["--chdir", str(workdir), "--setenv", "TMPDIR", str(tmp)]
+    # The root (and /tmp in it) read-only: what a kernel writes is in its own folder, which the
+    # grader removes; a kernel template's kernels share this root, so nothing may linger in it.
+    argv += ["--remount-ro", "/", "--chdir", str(workdir), "--setenv", "TMPDIR", str(tmp)]
     return [*argv, "--", *command]
 
 
@@ -172,6 +205,8 @@ def main(argv: list[str]) -> None:
         if not Path(connection_file).exists():
             # A kernel without its file would invent one nobody can reach: fail now, visibly.
             sys.exit(f"kernel launcher: connection file {connection_file} is missing")
+        # Its own connection file, read-only: the folder it lies in holds other kernels' keys.
+        policy.readable.append(os.path.abspath(connection_file))
     limits = rlimits(policy)
     if mode == "forks":
         # The template lives for the whole batch: CPU time and the process count (counted across

@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import threading
@@ -35,14 +36,15 @@ from ..notebook_cells import cell_source, grade_id, nbgrader_metadata
 from ..snippet import snippet_from_notebook
 from . import recheck
 from .engines import share_engines
-from .execute import BoundedExecute
+from .execute import BoundedExecute, run_notes
 from .feedback_exporter import FeedbackExporter
+from .repair import NotebookRepair
 from .gradebook import gradebook_url
 from .kernel_forks import ForkingProvisioner, KernelForkError, KernelTemplate
 from .kernels import KernelReserve
 from .summary import CHECK_CELLS, check_cell
 from .sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
-from .trusted import TRUSTED_REPORTS_ENV, trusted_reports
+from .trusted import TRUSTED_REPORTS_ENV, report_key, trusted_reports
 
 
 @dataclass
@@ -132,7 +134,7 @@ class Worker:
         # possible, with CPU, memory, file-size and process limits in any case.
         nbconfig.Execute.kernel_name = install_kernelspec(self.root)
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(self.root), os.environ.get("JUPYTER_PATH")]))
-        policy = Policy(hidden=[*config.hidden], readable=[self.reports_dir], writable=[str(self.root / "ipc")],
+        policy = Policy(hidden=[*config.hidden], writable=[str(self.root / "ipc")],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=self.sandboxed)
         os.environ[POLICY_ENV] = policy.to_env()
         # Kernels are forked from a template that imported ipykernel once (else started the usual way);
@@ -140,7 +142,8 @@ class Worker:
         if ForkingProvisioner.template is not None:  # a Dask worker's previous course
             ForkingProvisioner.template.close()
         ForkingProvisioner.template = _kernel_template(self.root)
-        self.kernels = KernelReserve(self.root / "kernels", nbconfig.Execute.kernel_name, nbconfig)
+        # Not in kernels/, where the kernelspec is: a kernel's slot is emptied and writable by learner code.
+        self.kernels = KernelReserve(self.root / "kernel-slot", nbconfig.Execute.kernel_name, nbconfig)
         BoundedExecute.reserve = self.kernels
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=nbconfig), config=nbconfig)
         self.recheck_policy = Policy(hidden=[*config.hidden], confine=self.sandboxed)  # CPU: the re-check's bound
@@ -154,6 +157,7 @@ class Worker:
         self.solution_ids, tests = recheck.plan(source, skip=CHECK_CELLS)
         self.graded_ids = [grade_id(cell) for cell in source["cells"] if nbgrader_metadata(cell).get("grade")]
         self.locked_sources = _locked_sources(source)
+        self.repair = NotebookRepair(source)
         outcome = recheck.run(recheck.learner_sources(source, self.solution_ids), tests,
                               workdir=self.root / "recheck", policy=self.recheck_policy,
                               timeout_s=self.config.notebook_timeout_s)
@@ -190,6 +194,7 @@ class Worker:
 
     def _grade(self, job: GradeJob) -> GradeResult:
         result = GradeResult(learner=job.learner, graded=False, worker=os.getpid(), sandboxed=self.sandboxed)
+        self.kernels.verdicts = []  # the learner's kernel sees only the verdicts on its own snippet
         started = time.perf_counter()
         try:
             notebook = json.loads(job.notebook.decode("utf-8"))
@@ -199,6 +204,9 @@ class Worker:
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
             result.reason = "not a notebook (no cells)"
             return result
+        repaired = self.repair(notebook)
+        if repaired:  # nbgrader reads the repaired notebook
+            job = GradeJob(job.learner, json.dumps(notebook).encode())
         self._judge_snippet(notebook, result)
         result.timings_s["checks"] = time.perf_counter() - started
         self._autograde(job, result, notebook)
@@ -210,7 +218,7 @@ class Worker:
                     result.cells[cell][0] = 0.0
             notes = [_stopped_early(result.autograded or "", self.config.notebook_timeout_s),
                      _changed_cells(deleted, _edited_cells(notebook, self.locked_sources)),
-                     _repeated_cell_ids(notebook), not_rechecked]
+                     _repeated_cell_ids(notebook), not_rechecked, *repaired, *run_notes(result.autograded or "")]
             result.reason = "; ".join(note for note in notes if note)
         return result
 
@@ -223,6 +231,7 @@ class Worker:
             return
         reports = trusted_reports(self.reports_dir, snippet, self.config.seeds,
                                   timeout_s=self.config.checks_timeout_s, parallel=self.config.scenarios_in_parallel)
+        self.kernels.verdicts = [Path(self.reports_dir) / f"{report_key(snippet, seed)}.json" for seed in reports]
         for seed, report in reports.items():
             result.checks[str(seed)] = report.to_json()
             failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
@@ -267,7 +276,7 @@ class Worker:
 
 def _kernel_template(root: Path) -> KernelTemplate | None:
     try:
-        template = KernelTemplate(root / "kernels", log=root / "kernel-template.log")
+        template = KernelTemplate(root / "kernel-slot", log=root / "kernel-template.log")
     except KernelForkError:
         return None
     atexit.register(template.close)
@@ -378,8 +387,17 @@ def _repeated_cell_ids(notebook: dict) -> str:
 def _last_error(outcome: dict) -> str:
     text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    interesting = [line for line in lines if "Error" in line or "error" in line]
-    return (interesting or lines or [""])[-1][:300]
+    # nbgrader ends with "[ERROR] Please see the above traceback": the cause is the traceback's last line.
+    causes = [line for line in lines
+              if re.match(r"[\w.]+(Error|Exception): ", line) and "NbGraderException" not in line]
+    if not causes:
+        return ([line for line in lines if "Error" in line or "error" in line] or lines or [""])[-1][:300]
+    cause = causes[-1][:300]
+    format_errors = r"(jsonschema\.exceptions\.|nbformat\.\w+\.)?(ValidationError|NotJSONError|AttributeError|KeyError)"
+    if re.match(format_errors, cause):
+        return (f"the notebook does not follow the notebook format ({cause}): open it in Jupyter and save it "
+                "again, or copy the answers into the released notebook, and hand it in again")
+    return f"the grader failed on this notebook ({cause}): a grader problem; grade it again with --force"
 
 
 # -- process-pool entry points: one Worker per process, kept warm between jobs

@@ -128,3 +128,14 @@ def test_a_template_that_cannot_start_says_why_and_forks_nothing(tmp_path, monke
     assert "no ipykernel here" in (tmp_path / "template.log").read_text()
     with pytest.raises(KernelForkError, match="closed"):  # once failed, never again
         template.fork(["-f", "x.json"], cwd=str(tmp_path), env={})
+
+
+@pytest.mark.parametrize("forking", CONFINED[:1], indirect=True)  # unconfined, as root, it has every right
+def test_a_kernel_cannot_reach_into_its_template(forking):
+    """The template forks every later learner's kernel: a kernel that could write its memory
+    (same user, ptrace rules) would own them all."""
+    run, template, confine = forking
+    out, km = run("import os\ntry:\n    open(f'/proc/{os.getppid()}/mem', 'rb').close(); print('OPENED')\n"
+                  "except OSError as err:\n    print('REFUSED', type(err).__name__)", "learner")
+    run_sync(km.shutdown_kernel)(now=True)
+    assert out.startswith("REFUSED"), out

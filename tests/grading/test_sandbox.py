@@ -51,3 +51,21 @@ def test_a_kernel_runs_under_the_limits_in_its_own_folder(tmp_path, monkeypatch,
     # Unconfined, the kernel watches the grader's process and quits with it; confined, bubblewrap
     # ends it with its parent (a PID from outside its PID namespace would mean nothing there).
     assert parent == ("1" if confine else str(os.getpid()))
+
+
+@pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap")
+def test_a_confined_command_sees_the_runtime_and_its_folder_only(tmp_path):
+    """Folders the grader does not name (a submissions folder beside the work folder, /home,
+    /root) are not in the sandbox at all; the runtime is, read-only."""
+    work, beside = tmp_path / "work", tmp_path / "submissions"
+    work.mkdir()
+    beside.mkdir()
+    (beside / "other_learner.ipynb").write_text("{}")
+    look = ("import json, os, sys\n"
+            f"print(json.dumps([os.path.exists({str(beside)!r}), os.path.exists('/root/.bashrc'), "
+            "os.path.exists('/home'), os.listdir('/tmp'), os.access(sys.prefix, os.W_OK), "
+            "os.access('/usr/bin', os.W_OK), sorted(os.listdir('.'))]))")
+    done = run_confined([sys.executable, "-c", look], workdir=work, policy=Policy(), timeout_s=30)
+    # /tmp holds only the way to the work folder (when the work folder lies in it)
+    way = [work.parts[2]] if work.parts[1] == "tmp" else []
+    assert json.loads(done.stdout) == [False, False, False, way, False, False, [".tmp"]], done.stderr
