@@ -15,7 +15,7 @@ import copy
 
 from nbformat import validator
 
-from ..notebook_cells import grade_id, nbgrader_metadata
+from ..notebook_cells import grade_id
 
 CODE_FIELDS = {"outputs": list, "execution_count": lambda: None}
 

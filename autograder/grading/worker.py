@@ -37,6 +37,7 @@ from ..snippet import snippet_from_notebook
 from . import recheck
 from .engines import share_engines
 from .execute import BoundedExecute, run_notes
+from .output_bounds import NOTEBOOK_CHARS, bound_notebook
 from .feedback_exporter import FeedbackExporter
 from .repair import NotebookRepair
 from .gradebook import gradebook_url
@@ -254,7 +255,7 @@ class Worker:
         result.cells = self._scores(learner)
         apply_trusted_checks(result)
         autograded = self.root / "autograded" / learner / assignment / f"{self.config.notebook_id}.ipynb"
-        result.autograded = autograded.read_text(encoding="utf-8") if autograded.exists() else None
+        result.autograded = _bounded_copy(autograded) if autograded.exists() else None
         started = time.perf_counter()
         feedback = self.api.generate_feedback(assignment, learner, force=True)
         result.timings_s["feedback"] = time.perf_counter() - started
@@ -308,6 +309,20 @@ def apply_trusted_checks(result: GradeResult) -> None:
             result.flags.append(f"tampering suspected: {cell} scored {kernel_score:g} in the learner's kernel, "
                                 f"{points:g} in the grader's own browser run")
         result.cells[cell][0] = points
+
+
+def _bounded_copy(autograded: Path) -> str:
+    """The graded notebook as the grader keeps it (sent back from workers, read for the feedback pages):
+    a learner's flood of output cut to output_bounds' sizes, with markers, and written back so that
+    nbgrader's feedback reads the same."""
+    text = autograded.read_text(encoding="utf-8")
+    if len(text) <= NOTEBOOK_CHARS:
+        return text
+    notebook, cut = bound_notebook(nbformat.reads(text, as_version=4))
+    if cut:
+        text = nbformat.writes(notebook)
+        autograded.write_text(text, encoding="utf-8")
+    return text
 
 
 def _quick_preprocessors(step: str) -> list:
