@@ -2,7 +2,6 @@
 character, mistype passwords and try taken e-mails; and a step is judged by the page's own
 work, not by how long the host took."""
 
-
 import pytest
 
 from autograder.checks.scenario import is_anonymous_id
