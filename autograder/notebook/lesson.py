@@ -88,11 +88,7 @@ def live_shop() -> None:
     from .shop_view import ShopView
 
     _shop = _shop or ShopView()
-    note = ("Your snippet runs on every page below." if state.stored() is not None else
-            "Run your snippet cell first to put it on these pages.")
-    display(HTML(f"<p>{note} Log in as <code>alice.martin@example.com</code> (password <code>identify-me</code>), "
-                 "read the blog, log out… and watch the tracker under the shop.</p>"), _shop.iframe(),
-            _shop.controls())
+    display(_shop.note, _shop.iframe(), _shop.controls())
 
 
 def crowd_picture() -> None:

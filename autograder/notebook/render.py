@@ -32,6 +32,12 @@ def _mark(passed: bool | None) -> str:
     return "<span class='ok'>✔</span>" if passed else "<span class='ko'>✘</span>"
 
 
+def first_html(sentence: str) -> str:
+    """What the learner must do first (``state.missing``), as one bold sentence."""
+    text = _e(sentence[:1].upper() + sentence[1:]).replace("%%identify_snippet", "<code>%%identify_snippet</code>")
+    return f"<b>{text}.</b>"
+
+
 def timeline_html(timeline: list[dict], failed_step: int | None = None) -> str:
     rows = "".join(
         f"<tr class='{'ko' if i == failed_step else ''}'><td>{_e(s['label'])}</td><td>{_e(s['url'])}</td>"
