@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the quiz's fingerprints: autograder
+
 HERE = Path(__file__).resolve().parent
 ASSIGNMENT = "step07-identifying-customers"
 TARGET = HERE / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -213,6 +215,9 @@ code("test_person_id_visible", PLAIN_ANSWERS + """
 assert same(person_id("km_ai=ann%40example.com"), "ann@example.com")
 assert same(person_id("session=abc; km_ai=ann%40example.com; km_lv=x"), "ann@example.com")
 assert person_id("session=abc") is None
+assert same(person_id("km_lv=x;km_ai=carol%40example.net"), "carol@example.net"), "cookies may be joined by ';' alone"
+assert same(person_id("my_km_ai=wrong; km_ai=dan%40example.com"), "dan@example.com"), "only a cookie named km_ai"
+assert person_id(42) is None, "not a string, so no header at all: return None (do not crash)"
 """, grade=True, points=2)
 code("test_person_id_hidden", PLAIN_ANSWERS + """
 assert same(person_id("km_ai=ann%40example.com"), "ann@example.com")
@@ -234,56 +239,81 @@ assert person_id(None) is None, "not a header at all"
 assert person_id(b"km_ai=ann%40example.com") is None, "bytes are not a header string"
 ### END HIDDEN TESTS
 """, grade=True, points=4)
+QUIZ = [  # (variable, grade id of its test cell, points, the right answer, its hint in the visible test, why)
+    ("same_id_for_many", "test_quiz", 1, "a", "section 3 shows what happens",
+     "same argument for many people: they become one person"),
+    ("can_be_undone", "test_quiz_undo", 1, False, "section 3 brings the same people back",
+     "an alias cannot be undone: only a new API key starts clean"),
+    ("cookie_name", "test_quiz_cookie", 0.5, "km_ai", "section 4 reads it back",
+     "the course's answer is km_ai: it holds the ID whether the person is anonymous or named. km_ni holds only the "
+     "named ID (the real library's cookie table calls km_ai the anonymous ID and km_ni the named one, and server "
+     "code usually reads km_ni first, then km_ai)"),
+    ("best_identifier", "test_quiz_identifier", 1, "b", "section 2 shows why",
+     "e-mail addresses are unique, join integrations' data and read well"),
+    ("person_or_account", "test_quiz_account", 0.5, "c", "the section on people and accounts says it",
+     "accounts are a property of people (or a separate site, with its own API key, tracked from the server)"),
+]
 md("quiz_intro", """
-## 5. Quiz (4 points)
-Answer by replacing `None` in the cell below (and delete the `raise` line). Letters may be written `"a"`, `"A"` or `"(a)"`; `True`/`False` as
-Python booleans.
+## 6. Quiz (4 points)
+Answer by replacing `None` in the cell below (and delete the `raise` line). Letters may be written `"a"`, `"A"` or
+`"(a)"`; `True`/`False` as Python booleans. Each answer earns its own points (1, 1, ½, 1, ½), and the cell under
+the quiz tells you, answer by answer, whether it is right.
 
 1. `same_id_for_many`: what happens when you call `identify` with the same value for many people?
    `"a"` they become one person at the tracker · `"b"` nothing, each stays separate · `"c"` only the last one counts
-2. `can_be_undone`: can that be undone? `True` or `False`
-3. `cookie_name`: which cookie holds the person's ID, the one to read when you need it? (its name, as a string)
+2. `can_be_undone`: can that be undone, on the same API key? `True` or `False`
+3. `cookie_name`: in this course, which cookie holds the person's ID, anonymous or named, the one the lesson
+   tells you to read? (its name, as a string)
 4. `best_identifier`: the best value to identify customers by? `"a"` display name · `"b"` e-mail address ·
    `"c"` the word "customer" · `"d"` the page title
+5. `person_or_account`: the sales team wants reports per *company account*, not per person. What do you do?
+   `"a"` identify everyone of a company with the company's name · `"b"` add a second Kissmetrics install on every
+   page, with the account as its ID · `"c"` keep identifying people, and record the account as a property of each
+   person (or track accounts in a separate site, with its own API key, from the server)
 """)
 code("quiz", """
 same_id_for_many = None  # "a", "b" or "c"
 can_be_undone = None  # True or False
 cookie_name = None  # the cookie's name, e.g. "km_xx"
 best_identifier = None  # "a", "b", "c" or "d"
+person_or_account = None  # "a", "b" or "c"
 ### BEGIN SOLUTION
 same_id_for_many = "a"
 can_be_undone = False
 cookie_name = "km_ai"
 best_identifier = "b"
+person_or_account = "c"
 ### END SOLUTION
 """, solution=True)
-code("test_quiz", """
-# plain_str(answer): the answer if it is a plain str, else None (objects posing as text do not count)
-from autograder.notebook.answers import plain_str
 
 
-def _letter(value):
-    text = plain_str(value)
-    return text.strip().strip("().").strip().lower() if text is not None else None
+def quiz_test(variable: str, right, hint: str, why: str) -> str:
+    """One answer's test: visibly right or wrong (by fingerprint, so the answer is not printed), hidden: why."""
+    from autograder.notebook.answers import digest
 
+    if isinstance(right, bool):
+        normalise, form = variable, (f'type({variable}) is bool', f"{variable}: answer True or False")
+    elif variable == "cookie_name":
+        normalise, form = f"word({variable})", (f"word({variable})", f"{variable}: the cookie's name, as a string")
+    else:
+        letters = {"best_identifier": "abcd"}.get(variable, "abc")
+        normalise = f"letter({variable})"
+        form = (f'{normalise} in set("{letters}")', f"{variable}: answer with a letter: {', '.join(letters)}")
+    helper = "word" if variable == "cookie_name" else "letter"
+    return f"""
+# plain text only (objects posing as text do not count); digest: the answer's fingerprint, not the answer
+from autograder.notebook.answers import digest, {helper}
 
-def _name(value):
-    text = plain_str(value)
-    return text.strip().strip("'`" + '"').strip().lower() if text is not None else None
-
-
-assert _letter(same_id_for_many) in {"a", "b", "c"}, "same_id_for_many: answer with a letter, a, b or c"
-assert type(can_be_undone) is bool, "can_be_undone: answer True or False"
-assert _name(cookie_name), "cookie_name: the cookie's name, as a string"
-assert _letter(best_identifier) in {"a", "b", "c", "d"}, "best_identifier: answer with a letter, a to d"
+assert {form[0]}, "{form[1]}"
+assert digest({normalise}) == "{digest(right)}", "{variable}: not right yet ({hint})"
 ### BEGIN HIDDEN TESTS
-assert _letter(same_id_for_many) == "a", "same argument for many people: they become one person"
-assert can_be_undone is False, "an alias cannot be undone"
-assert _name(cookie_name) == "km_ai", "the person's ID is in km_ai"
-assert _letter(best_identifier) == "b", "e-mail addresses are unique and readable"
+assert {normalise} {"is" if isinstance(right, bool) else "=="} {right!r}, "{why}"
 ### END HIDDEN TESTS
-""", grade=True, points=4)
+"""
+
+
+for variable, grade_id, points, right, hint, why in QUIZ:
+    code(grade_id, quiz_test(variable, right, hint, why), grade=True, points=points)
 md("tests_intro", """
 ## 6. Graded: your snippet in the browser
 Each cell below is one check of Exercise 1 (its points in the comment); the grader also runs them with other
