@@ -94,9 +94,11 @@ def report_html(report: Report, *, answered_s: float | None = None) -> str:
     return "".join(out)
 
 
-def visit_html(visit: "VisitResult", found: list[tuple[bool, str]]) -> str:
+def visit_html(visit: "VisitResult", found: list[tuple[bool, str]], *, snippet: str | None = None) -> str:
+    """``snippet``: the one the visit used, when it is not the learner's."""
     items = "".join(f"<li>{_mark(ok)} {_e(sentence)}</li>" for ok, sentence in found)
-    return (f"{STYLE}<p>A scripted visit of <code>{_e(visit.email)}</code> with your snippet on every page:</p>"
+    used = "your snippet" if snippet is None else f"<code>{_e(snippet)}</code>"
+    return (f"{STYLE}<p>A scripted visit of <code>{_e(visit.email)}</code> with {used} on every page:</p>"
             f"<ul style='list-style:none;padding-left:0.5em'>{items}</ul>{timeline_html(visit.timeline)}"
             f"<p>The Cookie header the shop received on the last page:<br><code>{_e(visit.cookie_header or '–')}"
             f"</code></p><p>What the tracker knows after the visit:</p>{people_html(visit.people)}")

@@ -143,3 +143,8 @@ def test_instructor_notebook_runs_headless_under_nbclient(tmp_path):
     assert "<iframe" in outputs["live_view"]
     assert "the cookie remembers" in outputs["scripted_visit"]
     assert "✘" not in outputs["try_person_id"]
+    assert "null" in outputs["show_logged_out_pattern"] and "✘" in outputs["show_logged_out_pattern"]
+    assert "Customer ID" in outputs["show_why_email"] and "newsletter events" in outputs["show_why_email"]
+    assert "image/png" in outputs["show_comeback"] and "fresh tracker" in outputs["show_comeback"]
+    assert "KM is not defined" in outputs["show_reading_the_id"]
+    assert "30 of 30 points" in outputs["summary"] and "Every test cell passed here" in outputs["summary"]
