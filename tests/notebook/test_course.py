@@ -136,7 +136,7 @@ def test_instructor_notebook_runs_headless_under_nbclient(tmp_path):
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [(c.id, o.get("ename")) for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    outputs = {c.id: json.dumps(c.get("outputs", [])) for c in nb.cells}
+    outputs = {c.id: json.dumps(c.get("outputs", []), ensure_ascii=False) for c in nb.cells}  # ✘ as itself
     assert "Stored your snippet" in outputs["identify_snippet"]
     assert "image/png" in outputs["crowd"]
     assert "application/vnd.jupyter.widget-view+json" in outputs["check_button"]
