@@ -8,14 +8,16 @@ import ``autograder.notebook.grading`` in kernels that never draw anything.
 
 
 def load_ipython_extension(ipython) -> None:
-    from . import guard
+    from . import guard, progress
     from .magic import identify_snippet
 
     ipython.register_magic_function(identify_snippet, magic_kind="cell", magic_name="identify_snippet")
     guard.install(ipython)
+    progress.install(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
-    from . import guard
+    from . import guard, progress
 
     guard.uninstall(ipython)
+    progress.uninstall(ipython)

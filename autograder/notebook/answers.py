@@ -24,3 +24,25 @@ def same(value, expected) -> bool:
 def plain_str(value) -> str | None:
     """``value`` if it is a str exactly, else None: the only kind of text a test then strips and compares."""
     return value if type(value) is str else None
+
+
+def letter(value) -> str | None:
+    """A multiple-choice answer as its bare letter: ``"A"``, ``" (a) "`` and ``"a)"`` are ``"a"``."""
+    text = plain_str(value)
+    return text.strip().strip("().").strip().lower() if text is not None else None
+
+
+def word(value) -> str | None:
+    """A one-word answer without quotes or case: ``" 'KM_XX' "`` is ``"km_xx"``."""
+    text = plain_str(value)
+    return text.strip().strip("'`" + '"').strip().lower() if text is not None else None
+
+
+def digest(value) -> str:
+    """A short fingerprint of a plain answer (str, bool or None): a visible test compares it with
+    the right answer's to say right or wrong without printing the answer."""
+    import hashlib
+
+    if type(value) not in (str, bool, type(None)):
+        return ""
+    return hashlib.sha256(f"identify-lab:{type(value).__name__}:{value}".encode()).hexdigest()[:16]

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 
 from ..errors import AutograderError
 from . import state
-from .render import pending_html, report_html
+from .render import first_html, pending_html, report_html
 
 if TYPE_CHECKING:
     from ..checks import Report
@@ -69,8 +69,7 @@ class CheckButton:
         """One press: check the stored snippet and show the checklist."""
         snippet = state.stored()
         if snippet is None:
-            self.output.value = ("<b>Run the <code>%%identify_snippet</code> cell first (Shift+Enter on it), "
-                                 "then press the button again.</b>")
+            self.output.value = first_html(state.missing(then="press the button again"))
             return
         self.button.disabled = True
         started = time.perf_counter()

@@ -103,7 +103,7 @@ async def _crowd(engine: BrowserEngine, snippet: str, seed: int, walkers: asynci
     return run, timeline
 
 
-def tally(label: str, steps: list, requests: list[dict], people: list) -> CrowdResult:
+def tally(label: str, steps: list, requests: list[dict], people: list, *, real_people: int = CROWD_SIZE) -> CrowdResult:
     """Count, from the tracker's side, how the crowd's page views were credited."""
     person_of_id = {i: n for n, person in enumerate(people) for i in person.ids}
     person_of_view = {r["props"].get("view"): person_of_id.get(r["person"]) for r in requests if r["kind"] == "e"}
@@ -118,7 +118,7 @@ def tally(label: str, steps: list, requests: list[dict], people: list) -> CrowdR
         if len(who) > 1:
             names = [i for i in people[n].ids if not is_anonymous_id(i)]
             merged.append((", ".join(names)[:60] or "anonymous", len(who)))
-    return CrowdResult(label, CROWD_SIZE, len(people), len(named), merged)
+    return CrowdResult(label, real_people, len(people), len(named), merged)
 
 
 # People walking at once, across all crowds: each walk's steps are bounded in time, and two dozen

@@ -70,6 +70,84 @@ def check_my_work() -> None:
     display(check_button())
 
 
+# The shared-browser docs' pattern, translated to this shop: right where every page knows the session,
+# wrong on a blog that cannot know it (null clears the identity of a known customer).
+LOGGED_OUT_PATTERN = "_kmq.push(['identify', window.acme.customer ? window.acme.customer.email : null]);"
+
+
+def logged_out_pattern() -> None:
+    """The scripted visit with ``identify(customer || null)`` on every page: the blog step turns anonymous."""
+    if _skipped("The demonstration visit"):
+        return
+    from .render import visit_html
+    from .visit import findings
+
+    visit = _visit(LOGGED_OUT_PATTERN, "identify(customer || null)")
+    display(HTML(visit_html(visit, findings(visit), snippet=LOGGED_OUT_PATTERN)))
+
+
+def why_email() -> None:
+    """An integration's events by e-mail, and the People report by Customer ID, for two snippets."""
+    if _skipped("The integration demonstration"):
+        return
+    from .render_demos import segments_html
+    from .why_email import compare
+
+    display(HTML(segments_html(compare())))
+
+
+def comeback() -> None:
+    """The same people back with a corrected snippet on the same tracker, then on a fresh one."""
+    if _skipped("The come-back demonstration"):
+        return
+    from .comeback import comeback as walk
+    from .crowd_plot import plot_crowd
+
+    results = walk()
+    display(Image(plot_crowd(results)))
+    lines = "".join(f"<li><b>{html.escape(r.label)}</b>: {html.escape(r.summary())}</li>" for r in results)
+    display(HTML(f"<ul>{lines}</ul>"))
+
+
+def reading_the_id() -> None:
+    """KM.i() read inside a pushed function, and straight from the snippet."""
+    if _skipped("The KM.i() demonstration"):
+        return
+    from .reading_id import read_ids
+    from .render_demos import readings_html
+
+    display(HTML(readings_html(read_ids())))
+
+
+def wrap_up(total: float, bonus: float) -> None:
+    """What passed, what failed and what has not run, from the test cells this kernel ran."""
+    if _skipped("The summary"):
+        return
+    from . import progress
+    from .render import STYLE
+
+    seen = progress.outcomes()
+    passed = [o for o in seen if o.passed]
+    failed = [o for o in seen if not o.passed]
+    core = sum(o.points for o in passed if not o.bonus)
+    extra = sum(o.points for o in passed if o.bonus)
+    not_run = total + bonus - sum(o.points for o in seen)
+    items = "".join(f"<li><span class='ko'>✘</span> {html.escape(o.title)} ({o.points:g} point"
+                    f"{'' if o.points == 1 else 's'}{', bonus' if o.bonus else ''})</li>" for o in failed)
+    if not failed and not_run <= 0:
+        verdict = "Every test cell passed here."
+    elif not failed:
+        verdict = "Nothing failed so far, but some test cells have not run yet."
+    else:
+        verdict = f"{len(failed)} test cell{'s' if len(failed) != 1 else ''} still fail{'s' if len(failed) == 1 else ''}:"
+    later = (f"<p>Test cells worth {not_run:g} points have not run in this kernel yet: run them (or <i>Run All</i>, "
+             "which stops at the first failing cell).</p>" if not_run > 0 else "")
+    display(HTML(f"{STYLE}<div class='idl'><p><b>{core:g} of {total:g} points</b> pass here"
+                 f"{f', and {extra:g} of {bonus:g} bonus points' if bonus else ''}. {verdict}</p><ul>{items}</ul>"
+                 f"{later}<p>The grader runs the same cells again with its own hidden cases (other customers, other "
+                 "cookies), so what passes here is what you can see, not yet your grade.</p></div>"))
+
+
 def scripted_visit() -> None:
     """One customer's visit with the learner's snippet, and what it shows."""
     if _skipped("The scripted visit"):
@@ -88,11 +166,7 @@ def live_shop() -> None:
     from .shop_view import ShopView
 
     _shop = _shop or ShopView()
-    note = ("Your snippet runs on every page below." if state.stored() is not None else
-            "Run your snippet cell first to put it on these pages.")
-    display(HTML(f"<p>{note} Log in as <code>alice.martin@example.com</code> (password <code>identify-me</code>), "
-                 "read the blog, log out… and watch the tracker under the shop.</p>"), _shop.iframe(),
-            _shop.controls())
+    display(_shop.note, _shop.iframe(), _shop.controls())
 
 
 def crowd_picture() -> None:

@@ -91,7 +91,14 @@ def check_snippet(cell: str) -> tuple[str, list[str]]:
 def identify_snippet(line: str, cell: str) -> None:
     try:
         code, notes = check_snippet(cell)
+    except SnippetNotWritten:
+        state.refuse(state.UNANSWERED)
+        raise
+    except SnippetProblem:
+        state.refuse(state.REFUSED)
+        raise
     except UnusableInput as err:
+        state.refuse(state.REFUSED)
         raise SnippetProblem(str(err)) from None
     state.store(code)
     lines = code.count("\n") + 1

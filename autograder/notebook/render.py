@@ -32,6 +32,12 @@ def _mark(passed: bool | None) -> str:
     return "<span class='ok'>✔</span>" if passed else "<span class='ko'>✘</span>"
 
 
+def first_html(sentence: str) -> str:
+    """What the learner must do first (``state.missing``), as one bold sentence."""
+    text = _e(sentence[:1].upper() + sentence[1:]).replace("%%identify_snippet", "<code>%%identify_snippet</code>")
+    return f"<b>{text}.</b>"
+
+
 def timeline_html(timeline: list[dict], failed_step: int | None = None) -> str:
     rows = "".join(
         f"<tr class='{'ko' if i == failed_step else ''}'><td>{_e(s['label'])}</td><td>{_e(s['url'])}</td>"
@@ -88,9 +94,11 @@ def report_html(report: Report, *, answered_s: float | None = None) -> str:
     return "".join(out)
 
 
-def visit_html(visit: "VisitResult", found: list[tuple[bool, str]]) -> str:
+def visit_html(visit: "VisitResult", found: list[tuple[bool, str]], *, snippet: str | None = None) -> str:
+    """``snippet``: the one the visit used, when it is not the learner's."""
     items = "".join(f"<li>{_mark(ok)} {_e(sentence)}</li>" for ok, sentence in found)
-    return (f"{STYLE}<p>A scripted visit of <code>{_e(visit.email)}</code> with your snippet on every page:</p>"
+    used = "your snippet" if snippet is None else f"<code>{_e(snippet)}</code>"
+    return (f"{STYLE}<p>A scripted visit of <code>{_e(visit.email)}</code> with {used} on every page:</p>"
             f"<ul style='list-style:none;padding-left:0.5em'>{items}</ul>{timeline_html(visit.timeline)}"
             f"<p>The Cookie header the shop received on the last page:<br><code>{_e(visit.cookie_header or '–')}"
             f"</code></p><p>What the tracker knows after the visit:</p>{people_html(visit.people)}")

@@ -20,7 +20,7 @@ from ..errors import AutograderError
 from ..site import SimulatedSite
 from . import state
 from .live import live_site
-from .render import inspector_html, visit_html
+from .render import first_html, inspector_html, visit_html
 from .visit import findings, scripted_visit_async
 
 INSPECT_FOR_S = 30 * 60  # the inspector stops polling after half an hour
@@ -37,10 +37,20 @@ class ShopView:
                                            tooltip="A headless browser signs up, reads the blog, comes back, logs out",
                                            layout=widgets.Layout(width="auto"))
         self.visit_button.on_click(lambda _: self._start_visit())
+        self.note = widgets.HTML()  # above the shop: follows the snippet cell, so it never says "run it" after it ran
+        self._show_note()
+        state.on_store(lambda _: self._show_note())
         self._stop = threading.Event()
         self._watching = False
         self._seen: int | None = None
         self._tasks: set = set()
+
+    def _show_note(self) -> None:
+        first = state.missing(then="reload the shop below")
+        self.note.value = ("<p>" + ("Your snippet runs on every page below." if first is None else
+                                    "Run your snippet cell first to put it on these pages: " + html.escape(first) + ".")
+                           + " Log in as <code>alice.martin@example.com</code> (password <code>identify-me</code>), "
+                           "read the blog, log out… and watch the tracker under the shop.</p>")
 
     def iframe(self) -> IFrame:
         return IFrame(self.site.local_url + "/", width="100%", height=self.height_px)
@@ -72,7 +82,7 @@ class ShopView:
     async def visit(self) -> None:
         snippet = state.stored()
         if snippet is None:
-            self.visit_output.value = "<b>Run the <code>%%identify_snippet</code> cell first.</b>"
+            self.visit_output.value = first_html(state.missing(then="press the button again"))
             return
         self.visit_button.disabled = True
         self.visit_output.value = "<i>A headless browser is visiting the shop with your snippet…</i>"

@@ -97,3 +97,11 @@ def test_real_checks_show_the_failing_page(monkeypatch):
     assert "✘" in answer and "display name" in answer
     assert "data:image/png;base64," in answer  # the failing step's screenshot
     assert button.last_report.result("identify-after-login").passed is False
+
+
+def test_after_the_unanswered_stub_it_says_write_your_snippet(monkeypatch):
+    monkeypatch.setattr(state, "_snippet", None)
+    monkeypatch.setattr(state, "_refused", state.UNANSWERED)
+    button = CheckButton(checker=lambda snippet: pytest.fail("no checks without a snippet"))
+    asyncio.run(button.run())
+    assert "write your snippet" in button.output.value.lower() and "cell first" not in button.output.value

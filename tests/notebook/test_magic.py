@@ -122,3 +122,22 @@ def test_unloading_removes_the_guards(ip):
         assert isinstance(result.error_before_exec, SyntaxError)
     finally:
         ip.run_line_magic("load_ext", "autograder.notebook")
+
+
+def test_after_the_unanswered_stub_later_cells_say_write_your_snippet(ip, monkeypatch):
+    """The snippet cell was run, with nbgrader's stub still in it: 'run it first' would be wrong."""
+    monkeypatch.setattr(state, "_refused", None)
+    result = ip.run_cell("%%identify_snippet\n# YOUR CODE HERE\nraise NotImplementedError()\n")
+    assert isinstance(result.error_in_exec, SnippetNotWritten)
+    with pytest.raises(state.SnippetNotRun, match="write your snippet") as caught:
+        state.current()
+    assert "run the %%identify_snippet cell first" not in str(caught.value)
+    ip.run_cell_magic("identify_snippet", "", REFERENCE)
+    assert state.current() == REFERENCE and state.missing() is None
+
+
+def test_before_the_snippet_cell_ran_later_cells_say_run_it(monkeypatch):
+    monkeypatch.setattr(state, "_snippet", None)
+    monkeypatch.setattr(state, "_refused", None)
+    with pytest.raises(state.SnippetNotRun, match="run the %%identify_snippet cell first"):
+        state.current()

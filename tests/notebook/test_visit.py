@@ -94,3 +94,13 @@ def test_findings_agree_with_the_checks_for_a_display_name_and_a_customer_number
     marks = findings(number)
     assert marks[1][0] is True and "'7'" in marks[1][1]
     assert marks[2] == (False, marks[2][1]) and "not the customer's e-mail" in marks[2][1]
+
+
+def test_the_live_shops_note_follows_the_snippet_cell(site, monkeypatch):
+    """Shown before the snippet cell ran, the note must not keep saying so once the snippet is stored."""
+    monkeypatch.setattr(state, "_snippet", None)
+    monkeypatch.setattr(state, "_refused", None)
+    view = ShopView(site=site)
+    assert "Run your snippet cell first" in view.note.value
+    state.store(REFERENCE)
+    assert "Your snippet runs on every page below" in view.note.value
