@@ -35,7 +35,8 @@ def test_a_check_failed_only_with_the_hidden_customers_shows_as_failed_with_that
     shown = row(rows, "distinct-people")
     assert not shown["passed"] and shown["points"] == 0 and shown["message"] == "merged with the other customer"
     assert focus["id"] == "distinct-people"
-    assert row(rows, "identify-after-login")["passed"] and row(rows, "identify-after-login")["points"] == 4
+    given = summary.cells[check_cell("identify-after-login")][0]
+    assert row(rows, "identify-after-login")["passed"] and row(rows, "identify-after-login")["points"] == given > 0
 
 
 def test_a_passed_check_whose_test_cell_was_deleted_shows_no_points_and_why():
