@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AutograderError, UnusableInput
-from .gradebook import course_files, open_gradebook, prepare_assignment, write_result
+from .gradebook import course_files, open_gradebook, prepare_assignment, read_manual_grades, write_result
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
 from .regrade import choose_work
@@ -104,6 +104,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
             on_progress(progress, job.learner)
 
     with open_gradebook(course_dir) as gradebook:
+        for learner in resumed:  # scores entered in formgrader since the last run win there too
+            results[learner] = read_manual_grades(gradebook, assignment, notebook_id, results[learner])
         if scheduler:
             _run_on_dask(todo, config, scheduler, finished)
         else:

@@ -33,7 +33,7 @@ class LearnerSummary:
     failed_causes: dict[str, str] = field(default_factory=dict)  # check id -> cause code (checks/causes.py)
     flags: list[str] = field(default_factory=list)
     not_rechecked: list[str] = field(default_factory=list)  # cells the trusted re-check had no time to judge
-    manual: dict[str, float] = field(default_factory=dict)  # grade_id -> the score an instructor entered
+    manual: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [instructor's score, autograder's]
     late: bool = False  # known only when the result says so
 
     @property
