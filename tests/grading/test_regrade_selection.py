@@ -76,3 +76,29 @@ def test_an_unknown_learner_is_refused_before_any_grading(tmp_path):
 def test_the_command_line_takes_learner_more_than_once():
     args = build_parser().parse_args(["grade", "subs", "--learner", "ann", "--learner", "bob"])
     assert args.learner == ["ann", "bob"] and not args.force
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_real_batch_regrades_only_the_named_learner(tmp_path):
+    import nbformat
+
+    from autograder.grading.batch import grade_batch
+
+    from .mini_course import ASSIGNMENT, learner_notebook, make_course
+
+    course, subs = make_course(tmp_path / "course"), tmp_path / "subs"
+    subs.mkdir()
+    good = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+    for name in ("ann", "bob"):
+        nbformat.write(learner_notebook(good, "return x + 2"), str(subs / f"{name}.ipynb"))
+    options = dict(course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "out", workers=1, timeout_s=20,
+                   seeds=(7,))
+    first = grade_batch(subs, **options)
+    for name in ("ann", "bob"):  # both fix the exercise
+        nbformat.write(learner_notebook(good, "return 2 * x"), str(subs / f"{name}.ipynb"))
+    again = grade_batch(subs, learners=["bob"], **options)
+    assert again.graded_now == ["bob"] and again.resumed == ["ann"]
+    assert again.results["bob"]["cells"]["test_double"][0] == 2.0
+    assert again.results["ann"] == first.results["ann"], "ann keeps her last result until she is regraded"
+    assert any("ann" in note for note in again.intake.notices)
