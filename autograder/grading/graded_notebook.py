@@ -72,4 +72,6 @@ def _snippet(notebook: dict) -> str | None:
         code = snippet_from_notebook(notebook)
     except UnusableInput:  # no snippet cell, or nbgrader's stub: nothing to show
         return None
-    return code if len(code) <= SNIPPET_CHARS else code[:SNIPPET_CHARS] + f"\n… ({len(code) - SNIPPET_CHARS} more characters)"
+    if len(code) <= SNIPPET_CHARS:
+        return code
+    return code[:SNIPPET_CHARS] + f"\n… ({len(code) - SNIPPET_CHARS} more characters)"
