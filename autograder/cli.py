@@ -88,6 +88,7 @@ def _cmd_grade(args) -> int:
     batch, outputs = grade_with_progress(args.submissions, course_dir=args.course or default_course_dir(),
                                          assignment=args.assignment or ASSIGNMENT, out_dir=args.out,
                                          workers=workers, timeout_s=args.timeout_s, force=args.force,
+                                         learners=args.learner,
                                          scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
@@ -147,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout-s", type=float, default=120.0, help="bound per notebook (default 120)")
     grade.add_argument("--out", default="grading-out", help="where grades, feedback and report go")
     grade.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
+    grade.add_argument("--learner", action="append", default=[], metavar="ID",
+                       help="regrade just this learner, changed or not (repeatable); the others keep their last "
+                            "results")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on an existing Dask cluster")
     grade.add_argument("--no-sandbox", action="store_true", help="run learner kernels without bubblewrap")
     _add_lms_options(grade)

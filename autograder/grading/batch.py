@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AutograderError, UnusableInput
-from .gradebook import course_files, open_gradebook, prepare_assignment, write_result
+from .gradebook import course_files, open_gradebook, prepare_assignment, read_manual_grades, write_result
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
+from .regrade import choose_work
 from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job, run_job_on_dask
 
 # The seeds the course's check cells use (visible, hidden): the trusted reports are made for these.
@@ -60,6 +61,7 @@ class BatchResult:
 def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: str, out_dir: str | Path,
                 workers: int | None = None, timeout_s: float = 120.0, force: bool = False,
                 seeds: tuple[int, ...] = DEFAULT_SEEDS, sandbox: bool = True, scheduler: str | None = None,
+                learners: tuple[str, ...] | list[str] = (),
                 on_progress: Callable[[Progress, str], None] | None = None) -> BatchResult:
     started = time.perf_counter()
     course_dir, out_dir = Path(course_dir).resolve(), Path(out_dir).resolve()
@@ -71,19 +73,16 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
                      notebook_name=f"{notebook_id}.ipynb")
     ledger = Ledger(out_dir / "state")
     source = course_dir / "source" / assignment
-    results: dict[str, dict] = {}
-    todo: list[tuple[GradeJob, str]] = []
-    resumed: list[str] = []
-    for submission in intake.submissions:
-        print_ = fingerprint(submission.path, assignment_source=source, seeds=seeds)
-        previous = None if force else ledger.finished(submission.learner, print_)
-        if previous is not None:
-            results[submission.learner] = previous
-            resumed.append(submission.learner)
-        else:
-            todo.append((GradeJob(submission.learner, submission.path.read_bytes()), print_))
+    prints = {submission.learner: fingerprint(submission.path, assignment_source=source, seeds=seeds)
+              for submission in intake.submissions}
+    # ``learners``: only those are graded, everyone else keeps their last result (regrade.py).
+    work = choose_work(intake.submissions, prints, ledger, force=force, learners=learners)
+    intake.notices.extend(work.notices)
+    results: dict[str, dict] = dict(work.resumed)
+    resumed = list(work.resumed)
+    todo = [(GradeJob(s.learner, s.path.read_bytes()), prints[s.learner]) for s in work.todo]
 
-    progress = Progress(total=len(intake.submissions), done=len(resumed), skipped=len(resumed),
+    progress = Progress(total=len(todo) + len(resumed), done=len(resumed), skipped=len(resumed),
                         failed=sum(not results[name]["graded"] for name in resumed))
     if on_progress:
         on_progress(progress, "")
@@ -105,6 +104,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
             on_progress(progress, job.learner)
 
     with open_gradebook(course_dir) as gradebook:
+        for learner in resumed:  # scores entered in formgrader since the last run win there too
+            results[learner] = read_manual_grades(gradebook, assignment, notebook_id, results[learner])
         if scheduler:
             _run_on_dask(todo, config, scheduler, finished)
         else:

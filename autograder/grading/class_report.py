@@ -1,5 +1,7 @@
 """The instructor's report: report.html with PNG plots beside it, readable in a
-browser without a server."""
+browser without a server. Made for a class of hundreds: who needs help first,
+mistakes by cause, every part's pass rate with its numbers, and a table of all
+learners that sorts and filters in the page (its one script allowed by hash)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
-from ..checks import CHECKS  # noqa: E402
-from .summary import LearnerSummary, common_mistakes  # noqa: E402
+from .mistakes import PassRate, cause_groups, needs_help, pass_rates  # noqa: E402
+from .summary import LearnerSummary  # noqa: E402
+from .table_script import SCRIPT, script_source  # noqa: E402
+
+NAMES_SHOWN = 20  # names of a mistake shown at once; the rest fold away, however large the class
+HELP_SHOWN = 20
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 
@@ -34,24 +40,17 @@ def _score_distribution(summaries: list[LearnerSummary], path: Path) -> None:
     plt.close(fig)
 
 
-def _pass_rates(summaries: list[LearnerSummary]) -> list[tuple[str, float]]:
-    judged = [s for s in summaries if s.graded]
-    rates = []
-    for check in CHECKS:
-        if judged:
-            passed = sum(check.id not in s.failed_checks for s in judged)
-            rates.append((check.id + (" (bonus)" if check.bonus else ""), passed / len(judged)))
-    return rates
-
-
-def _pass_rate_plot(rates: list[tuple[str, float]], path: Path) -> None:
+def _pass_rate_plot(rates: list[PassRate], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(rates) + 1))
-    names = [name for name, _ in rates][::-1]
-    values = [rate * 100 for _, rate in rates][::-1]
-    ax.barh(names, values, color=["#1b7f3b" if v >= 80 else "#e8a33d" if v >= 50 else "#b00020" for v in values])
-    ax.set_xlim(0, 100)
+    names = [rate.label for rate in rates][::-1]
+    values = [rate.rate * 100 for rate in rates][::-1]
+    bars = ax.barh(names, values,
+                   color=["#1b7f3b" if v >= 80 else "#e8a33d" if v >= 50 else "#b00020" for v in values])
+    ax.bar_label(bars, labels=[f"{rate.passed}/{rate.judged}" for rate in rates][::-1], padding=3, fontsize=8)
+    ax.set_xlim(0, 112)  # room for the numbers beside a full bar
+    ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel("% of graded learners who passed")
-    ax.set_title("Pass rate per check")
+    ax.set_title("Pass rate per part (browser checks and Python parts)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -75,7 +74,7 @@ def write_class_report(out_dir: Path, summaries: list[LearnerSummary], results: 
                        notices: list[str], duration_s: float, workers: int) -> Path:
     graded = [s for s in summaries if s.graded]
     _score_distribution(summaries, out_dir / "score_distribution.png")
-    rates = _pass_rates(summaries)
+    rates = pass_rates(summaries)
     _pass_rate_plot(rates, out_dir / "check_pass_rate.png")
     timings: dict[str, list[float]] = {}
     for result in results.values():
@@ -89,7 +88,10 @@ def write_class_report(out_dir: Path, summaries: list[LearnerSummary], results: 
         mean=statistics.mean([s.score for s in graded]) if graded else 0,
         median=statistics.median([s.score for s in graded]) if graded else 0,
         max_score=max((s.max_score for s in graded), default=0), rates=rates,
-        mistakes=common_mistakes(summaries), notices=notices, duration_s=duration_s, workers=workers,
+        groups=cause_groups(summaries, results), help_rows=needs_help(summaries), names_shown=NAMES_SHOWN,
+        help_shown=HELP_SHOWN,
+        script=SCRIPT, script_source=script_source(SCRIPT),
+        notices=notices, duration_s=duration_s, workers=workers,
         timing_medians={p: statistics.median(v) for p, v in timings.items() if v},
     )
     path = out_dir / "report.html"

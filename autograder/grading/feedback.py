@@ -1,34 +1,21 @@
-"""Feedback per learner: an HTML page with the checklist and its hints, the
-identity timeline and screenshot of the first failing check, and every graded
-part with its message. Hidden tests' code never appears: messages are the
+"""Feedback per learner: an HTML page with the snippet beside the checklist and its
+hints, the identity timeline and screenshot of the first failing check, and every
+graded part with a message naming its cell; an ungradable file gets what happened
+and what to do. Hidden tests' code never appears: messages are the
 error's last line only, as the learner-facing hint."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..notebook_cells import grade_id
+from .explain import explain
+from .graded_notebook import read_graded
 from .summary import LearnerSummary, check_cell
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
-
-
-def cell_messages(autograded_notebook: str | None) -> dict[str, str]:
-    """grade_id -> 'ErrorName: message' for graded cells that raised."""
-    if not autograded_notebook or not Path(autograded_notebook).exists():
-        return {}
-    notebook = json.loads(Path(autograded_notebook).read_text(encoding="utf-8"))
-    messages = {}
-    for cell in notebook.get("cells", []):
-        cell_id = grade_id(cell)
-        for output in cell.get("outputs", []):
-            if cell_id and output.get("output_type") == "error":
-                messages[cell_id] = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:400]
-    return messages
 
 
 def checklist(reports: list[dict], summary: LearnerSummary) -> tuple[list[dict], dict | None]:
@@ -66,9 +53,11 @@ def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
     if result.get("feedback") and Path(result["feedback"]).exists():
         nbgrader_feedback = f"{summary.learner}.notebook.html"
         shutil.copyfile(result["feedback"], folder / nbgrader_feedback)
+    notebook = read_graded(result.get("autograded"))
     html = _env.get_template("feedback.html").render(
-        s=summary, checklist=rows, focus=focus, screenshot=screenshot,
-        messages=cell_messages(result.get("autograded")), nbgrader_feedback=nbgrader_feedback)
+        s=summary, checklist=rows, focus=focus, screenshot=screenshot, snippet=notebook.snippet,
+        stopped=notebook.stopped, messages=notebook.messages, nbgrader_feedback=nbgrader_feedback,
+        explained=None if summary.graded else explain(summary.reason))
     path = folder / f"{summary.learner}.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -85,8 +85,9 @@ def open_gradebook(course_dir: Path) -> Gradebook:
 def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
     """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
     their autograded notebook and feedback in the course; returns the result pointing at
-    those lasting copies."""
+    those lasting copies, with the scores the gradebook gives (a manual one wins)."""
     learner = result["learner"]
+    result = _auto_scores(result)
     with warnings.catch_warnings():
         # nbgrader's own models trip a harmless SQLAlchemy warning while mirroring the assignment
         warnings.simplefilter("ignore", SAWarning)
@@ -97,14 +98,55 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
                   gb.find_submission_notebook(notebook_id, assignment, learner).grades}
         for grade_id, (score, _) in result["cells"].items():
             if grade_id in grades:
-                grades[grade_id].auto_score = score
+                grade = grades[grade_id]
+                grade.auto_score = score
+                # nbgrader's autograde rule: a grade an instructor entered is kept and asks for review.
+                grade.needs_manual_grade = grade.manual_score is not None
         gb.db.commit()
+        result = _with_manual(result, grades)
         gb.db.close()  # no transaction, no lock, and no stale rows left between results
-    result = dict(result)
     for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
         if result.get(kind):
             dest = course_dir / kind / learner / assignment / f"{notebook_id}{suffix}"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(result[kind], encoding="utf-8")
             result[kind] = str(dest)
+    return result
+
+
+def read_manual_grades(gb: Gradebook, assignment: str, notebook_id: str, result: dict) -> dict:
+    """A result kept from an earlier run, with the manual scores the gradebook holds now
+    (entered, changed or taken back in formgrader since)."""
+    if not result.get("graded"):
+        return result
+    try:
+        grades = {grade.name: grade for grade in
+                  gb.find_submission_notebook(notebook_id, assignment, result["learner"]).grades}
+    except MissingEntry:
+        return result
+    try:
+        return _with_manual(_auto_scores(result), grades)
+    finally:
+        gb.db.close()
+
+
+def _auto_scores(result: dict) -> dict:
+    """The result with the autograder's own scores, whatever manual scores it showed."""
+    result = dict(result)
+    cells = {grade_id: list(pair) for grade_id, pair in result.get("cells", {}).items()}
+    for grade_id, (_, auto) in (result.get("manual") or {}).items():
+        if grade_id in cells:
+            cells[grade_id][0] = auto
+    result["cells"], result["manual"] = cells, {}
+    return result
+
+
+def _with_manual(result: dict, grades: dict) -> dict:
+    """nbgrader's rule: a cell's score is the manual score when an instructor entered one
+    (plus any extra credit), else the autograder's. ``manual``: grade_id -> [score, auto]."""
+    for grade_id, pair in result["cells"].items():
+        grade = grades.get(grade_id)
+        if grade is not None and grade.manual_score is not None:
+            result["manual"][grade_id] = [float(grade.manual_score) + float(grade.extra_credit or 0.0), pair[0]]
+            pair[0] = result["manual"][grade_id][0]
     return result

@@ -41,6 +41,13 @@ class Ledger:
             return None
         return entry["result"] if entry.get("fingerprint") == print_ else None
 
+    def previous(self, learner: str) -> dict | None:
+        """The stored result, whatever submission it was made from."""
+        try:
+            return json.loads(self._path(learner).read_text(encoding="utf-8"))["result"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def record(self, learner: str, print_: str, result: dict) -> None:
         tmp = self.folder / f".{learner}.tmp"
         tmp.write_text(json.dumps({"fingerprint": print_, "result": result}), encoding="utf-8")

@@ -1,5 +1,5 @@
 """Turning raw grading results into the numbers every output shows: per cell,
-per check, totals with bonus apart, and the most common mistakes."""
+per check (with why it failed), totals with bonus apart."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from ..checks import CHECKS
 
+
 def check_cell(check_id: str) -> str:
     """The grade_id of the notebook's test cell for a check."""
     return f"test_{check_id.replace('-', '_')}"
 
 
+UNKNOWN_CAUSE = "unknown"  # reports made before checks named their causes
 CHECK_CELLS = {check_cell(c.id) for c in CHECKS}
 BONUS_CELLS = {check_cell(c.id) for c in CHECKS if c.bonus}
 
@@ -28,8 +30,11 @@ class LearnerSummary:
     bonus_max: float = 0.0
     failed_checks: list[str] = field(default_factory=list)
     check_messages: dict[str, str] = field(default_factory=dict)
+    failed_causes: dict[str, str] = field(default_factory=dict)  # check id -> cause code (checks/causes.py)
     flags: list[str] = field(default_factory=list)
     not_rechecked: list[str] = field(default_factory=list)  # cells the trusted re-check had no time to judge
+    manual: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [instructor's score, autograder's]
+    late: bool = False  # known only when the result says so
 
     @property
     def status(self) -> str:
@@ -41,7 +46,8 @@ class LearnerSummary:
 def summarize(result: dict, cell_order: list[str], cell_max: dict[str, float]) -> LearnerSummary:
     summary = LearnerSummary(learner=result["learner"], graded=result["graded"], reason=result.get("reason", ""),
                              cells={}, flags=list(result.get("flags", [])),
-                             not_rechecked=list(result.get("not_rechecked", [])))
+                             not_rechecked=list(result.get("not_rechecked", [])),
+                             manual=dict(result.get("manual") or {}), late=bool(result.get("late")))
     for grade_id in cell_order:
         score, maximum = result.get("cells", {}).get(grade_id, [0.0, cell_max.get(grade_id, 0.0)])
         summary.cells[grade_id] = [score, maximum]
@@ -56,6 +62,7 @@ def summarize(result: dict, cell_order: list[str], cell_max: dict[str, float]) -
             if not check["passed"] and check["id"] not in summary.failed_checks:
                 summary.failed_checks.append(check["id"])
                 summary.check_messages[check["id"]] = check["message"]
+                summary.failed_causes[check["id"]] = check.get("cause") or UNKNOWN_CAUSE
     return summary
 
 
@@ -74,17 +81,3 @@ def cell_layout(results: dict[str, dict]) -> tuple[list[str], dict[str, float]]:
 def summarize_all(results: dict[str, dict]) -> list[LearnerSummary]:
     order, maximum = cell_layout(results)
     return [summarize(results[learner], order, maximum) for learner in sorted(results)]
-
-
-def common_mistakes(summaries: list[LearnerSummary]) -> list[tuple[str, list[str]]]:
-    """Failed checks and exercise cells, most frequent first, with who made them."""
-    who: dict[str, list[str]] = {}
-    for s in summaries:
-        if not s.graded:
-            continue
-        for check in s.failed_checks:
-            who.setdefault(check, []).append(s.learner)
-        for grade_id, (score, maximum) in s.cells.items():
-            if grade_id not in CHECK_CELLS and score < maximum:
-                who.setdefault(grade_id, []).append(s.learner)
-    return sorted(who.items(), key=lambda item: (-len(item[1]), item[0]))
