@@ -56,9 +56,12 @@ PERSON_ID = {
 }
 
 QUIZ = {
-    "right": 'same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "b"',
-    "thinks-it-can-be-undone": 'same_id_for_many = "a"\ncan_be_undone = True\ncookie_name = "km_ai"\nbest_identifier = "b"',
-    "names-km-ni": 'same_id_for_many = "c"\ncan_be_undone = False\ncookie_name = "km_ni"\nbest_identifier = "a"',
+    "right": 'same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "b"\n'
+             'person_or_account = "c"',
+    "thinks-it-can-be-undone": 'same_id_for_many = "a"\ncan_be_undone = True\ncookie_name = "km_ai"\nbest_identifier = "b"\n'
+                               'person_or_account = "c"',
+    "names-km-ni": 'same_id_for_many = "c"\ncan_be_undone = False\ncookie_name = "km_ni"\nbest_identifier = "a"\n'
+                   'person_or_account = "a"',
 }
 
 FIRST = ("ada", "alan", "grace", "linus", "margaret", "dennis", "barbara", "ken", "frances", "edsger", "radia",
