@@ -199,4 +199,4 @@ def test_slow_is_not_cheating(graded):
     assert "test_double" in rows["slow-outside-the-kernel"]["reason"]
     assert rows["slow-honest"]["status"] == rows["honest"]["status"] == "graded"
     report = outputs.report_html.read_text(encoding="utf-8")
-    assert "Could not re-check" in report and "slow-outside-the-kernel" in report
+    assert "could not re-check" in report.lower() and "slow-outside-the-kernel" in report

@@ -40,7 +40,8 @@ def person_id(cookie_header):
         if sep and name == "km_ai":
             return unquote(value.strip()) or None
     return None'''
-QUIZ = 'same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "B"'
+QUIZ = ('same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "B"\n'
+        'person_or_account = "c"')
 ALL_RAN = """() => {
   const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
