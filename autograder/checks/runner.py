@@ -44,10 +44,25 @@ async def _run_scenario(name: str, checks: list[CheckSpec], *, engine: BrowserEn
 
 async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, snippet: str, seed: int,
                             shots_dir: Path, budget_s: float, timeouts: Timeouts) -> tuple[ScenarioContext, float]:
+    """Walk a scenario in real time; if one of its pages was waiting for a timer of the snippet's when it was
+    read, walk it again in virtual time, where visitors dwell on every page (Playwright's clock costs
+    Chromium about 11 ms of CPU a page, which snippets without timers need not pay)."""
     started = time.perf_counter()
+    sc = await _walk(name, checks, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                     budget_s=budget_s, timeouts=timeouts, virtual_time=False)
+    left_s = budget_s - (time.perf_counter() - started)
+    if sc.waited_for_timers and left_s >= 1.0:
+        sc = await _walk(name, checks, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                         budget_s=left_s, timeouts=timeouts, virtual_time=True)
+    return sc, time.perf_counter() - started
+
+
+async def _walk(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, snippet: str, seed: int,
+                shots_dir: Path, budget_s: float, timeouts: Timeouts, virtual_time: bool) -> ScenarioContext:
     browser = await engine.browser()
     sc = ScenarioContext(name=name, browser=browser, site=engine.ensure_site(), snippet=snippet, seed=seed,
-                         selected={c.id for c in checks}, shots_dir=shots_dir, timeouts=timeouts)
+                         selected={c.id for c in checks}, shots_dir=shots_dir, timeouts=timeouts,
+                         virtual_time=virtual_time)
     abort = cause = None
     try:
         await asyncio.wait_for(SCENARIOS[name](sc), budget_s)
@@ -75,7 +90,7 @@ async def _run_scenario_now(name: str, checks: list[CheckSpec], *, engine: Brows
         await asyncio.wait_for(sc.close(), 10)
     except (asyncio.TimeoutError, PlaywrightError):
         pass
-    return sc, time.perf_counter() - started
+    return sc
 
 
 async def _run_scenarios(by_scenario: dict[str, list[CheckSpec]], *, engine: BrowserEngine, snippet: str, seed: int,

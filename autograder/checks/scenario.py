@@ -53,6 +53,12 @@ class ScenarioContext:
     browser_failed: bool = False  # the walk stopped on a Playwright error: the browser or its driver died
     host_too_slow: bool = False  # the walk stopped because the machine was overloaded, not because of the snippet
     ids_given: dict[str, str] = field(default_factory=dict)  # customer e-mail -> the ID they got at sign-up/log-in
+    virtual_time: bool = True  # visitors dwell on pages (Playwright's clock): see runner._run_scenario_now
+
+    @property
+    def waited_for_timers(self) -> bool:
+        """A page was waiting for a timer of the snippet's when it was read (in real time: it may matter)."""
+        return any(visitor.waited_for_timers for visitor in self.visitors)
 
     def __post_init__(self) -> None:
         self.run = f"{self.name}-{uuid.uuid4().hex[:12]}"
@@ -62,7 +68,7 @@ class ScenarioContext:
 
     async def visitor(self, name: str) -> Visitor:
         visitor = Visitor(self.browser, self.site, run=self.run, name=name, timeline=self.timeline,
-                          timeouts=self.timeouts)
+                          timeouts=self.timeouts, virtual_time=self.virtual_time)
         self.visitors.append(visitor)
         return await visitor.open()
 

@@ -36,11 +36,36 @@ COOKIE_WATCH_JS = r"""
   // here before learner code can replace them.
   const sleep = window.setTimeout.bind(window), clock = performance.now.bind(performance), P = Promise;
   const started = () => typeof window.KM === 'object' && window.KM !== null && !Array.isArray(window._kmq);
-  // Timers the page still waits for, as Playwright's clock (installed after this script) keeps
-  // them; -1 when it cannot tell, and the visitor then dwells anyway.
+  // Timers the page's scripts set and that have not fired: counted here (the page's own timers,
+  // wrapped before any page script runs) or, where Playwright's clock is installed after this
+  // script and replaces them, as the clock keeps them; -1 when it cannot tell (the visitor dwells).
+  const waiting = new Set();
+  for (const [set, clear, repeats] of [['setTimeout', 'clearTimeout', false], ['setInterval', 'clearInterval', true],
+                                       ['requestAnimationFrame', 'cancelAnimationFrame', false],
+                                       ['requestIdleCallback', 'cancelIdleCallback', false]]) {
+    const setter = window[set], clearer = window[clear];
+    if (typeof setter !== 'function') continue;
+    const wrapped = {[set](callback, ...rest) {
+      let key;
+      const run = typeof callback !== 'function' ? callback : function () {
+        if (!repeats) waiting.delete(key);
+        return callback.apply(this, arguments);
+      };
+      const id = setter.call(window, run, ...rest);
+      key = set[0] + id;
+      waiting.add(key);
+      return id;
+    }}[set];
+    const cleared = {[clear](id) { waiting.delete(set[0] + id); return clearer.call(window, id); }}[clear];
+    Object.defineProperty(window, set, {value: wrapped, writable: true, configurable: true, enumerable: true});
+    Object.defineProperty(window, clear, {value: cleared, writable: true, configurable: true, enumerable: true});
+  }
   const timersPending = () => {
-    try { const timers = window.__pwClock.controller._timers; return timers instanceof Map ? timers.size : -1; }
-    catch (e) { return -1; }
+    try {
+      if (!window.__pwClock) return waiting.size;
+      const timers = window.__pwClock.controller._timers;
+      return timers instanceof Map ? timers.size : -1;
+    } catch (e) { return -1; }
   };
   Object.defineProperty(window, '__HELPERS__Probe', {value: async (budgetMs) => {
     const until = clock() + budgetMs;
@@ -174,9 +199,12 @@ class Visitor:
     """One browser profile. ``open`` it, walk, ``close`` it."""
 
     def __init__(self, browser: Browser, site: SimulatedSite, *, run: str, name: str, timeline: list[Step],
-                 timeouts: Timeouts) -> None:
+                 timeouts: Timeouts, virtual_time: bool = True) -> None:
         self.browser, self.site, self.run, self.name = browser, site, run, name
         self.timeline, self.timeouts = timeline, timeouts
+        # With virtual time the visitor dwells on pages that wait for a timer; without it (cheaper),
+        # it only notes that a page did, so that the walk can be made again with it.
+        self.virtual_time, self.waited_for_timers = virtual_time, False
         self.context: BrowserContext | None = None
         self.page: Page | None = None
         self.page_errors: list[dict] = []
@@ -194,7 +222,8 @@ class Visitor:
         self.context.set_default_timeout((self.timeouts.page_s + 1) * 1000)
         await self.context.expose_function(f"{HELPERS}CookieWrite", self._on_cookie_write)
         await self.context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
-        await self.context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
+        if self.virtual_time:
+            await self.context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
         await self.context.add_init_script(DESKTOP_JS)  # after the clock: its fakes look native too
         self.context.on("page", self._on_new_page)
         self.page = await self.context.new_page()
@@ -304,8 +333,12 @@ class Visitor:
 
     async def dwell(self, path: str, ms: int | None = None) -> None:
         """The visitor stays on the page: ``ms`` of the page's time pass at once, and every timer
-        due by then fires (Playwright's clock), so nothing waits for them."""
+        due by then fires (Playwright's clock), so nothing waits for them. Without virtual time,
+        only noted."""
         page = self._live_page(path)
+        if not self.virtual_time:
+            self.waited_for_timers = True
+            return
         try:
             await self._bounded(page.clock.run_for(self.timeouts.dwell_ms if ms is None else ms), path,
                                 self.timeouts.patience_s)

@@ -20,7 +20,7 @@ def create_app(*, accounts: AccountStore, tracker: TrackerStore, snippet: str = 
     favicon = Route("/favicon.ico", lambda request: Response(status_code=204))
     blog_favicon = Route("/blog/favicon.ico", favicon.endpoint)
     tracker_favicon = Route("/trk/favicon.ico", favicon.endpoint)
-    logos = [Route("/logo.svg", logo), Route("/blog/logo.svg", logo)]
+    logos = [Route("/logo.gif", logo), Route("/blog/logo.gif", logo)]
     app = Starlette(routes=[favicon, blog_favicon, tracker_favicon, *logos, *tracker_routes, *shop_routes],
                     exception_handlers={404: not_found})
     app.state.accounts = accounts
