@@ -10,7 +10,6 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 import autograder
-
 from autograder.grading.sandbox import POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available
 
 POLICY = dict(cpu_s=17, memory_bytes=900 * 2**20, file_bytes=3 * 2**20)
