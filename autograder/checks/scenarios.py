@@ -36,14 +36,19 @@ def explain_unnamed(value: str | None, customer: Customer, how: str) -> str:
             "on pages where the customer is known (after every successful sign-up and log-in).")
 
 
-def explain_not_email(value: str, customer: Customer) -> str:
-    if "@" in value and value.strip().lower() != customer.email.lower():
-        return f"km_ai was {value!r}, not this customer's e-mail ({customer.email!r}): use window.acme.customer.email."
+def not_email(value: str, customer: Customer) -> tuple[str, str]:
+    """Why a named ID is not the customer's e-mail as stored: (cause, words a learner can act on)."""
+    said = f"km_ai was {value!r}"
     if value.strip().lower() == customer.email.lower():
-        return (f"km_ai was {value!r}: the e-mail, but not as the shop stored it ({customer.email!r}). Use "
-                f"window.acme.customer.email as it is: {EMAIL_WHY}.")
-    return (f"km_ai was {value!r}: a unique ID works, but e-mail works best ({customer.email!r} here): {EMAIL_WHY}. "
-            "Use window.acme.customer.email.")
+        return "not-email", (f"{said}: the e-mail, but not as the shop stored it ({customer.email!r}). Use "
+                             f"window.acme.customer.email as it is: {EMAIL_WHY}.")
+    if "@" in value:
+        return "other-account", f"{said}, not this customer's e-mail ({customer.email!r}): use window.acme.customer.email."
+    if value == customer.name:
+        return "display-name", (f"{said}, the display name, not the e-mail ({customer.email!r}): names are not unique; "
+                                "use window.acme.customer.email.")
+    return "not-email", (f"{said}: a unique ID works, but e-mail works best ({customer.email!r} here): {EMAIL_WHY}. "
+                         "Use window.acme.customer.email.")
 
 
 def keep_hint(value: str | None) -> str:
@@ -92,9 +97,8 @@ async def judge_identified(sc: ScenarioContext, visitor: Visitor, step: Step, cu
                         "display-name" if value == customer.name else "shared-id")
     sc.ids_given.setdefault(customer.email, value)
     if value != customer.email:
-        other = "@" in value and value.strip().lower() != customer.email.lower()
-        await sc.failed("identified-by-email", f"After {how}, {explain_not_email(value, customer)}", visitor,
-                        "other-account" if other else "display-name" if value == customer.name else "not-email")
+        cause, why = not_email(value, customer)
+        await sc.failed("identified-by-email", f"After {how}, {why}", visitor, cause)
 
 
 async def judge_anonymous(sc: ScenarioContext, visitor: Visitor, steps: list[Step]) -> None:
