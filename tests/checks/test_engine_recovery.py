@@ -80,8 +80,11 @@ import os, signal, psutil
 from autograder.checks import run_checks
 run_checks({GOOD!r}, seed=5, only="identify-after-login")
 for p in psutil.Process().children(recursive=True):
-    if p.name().startswith("node"):
-        os.kill(p.pid, signal.SIGKILL)
+    try:
+        if p.name().startswith("node"):
+            os.kill(p.pid, signal.SIGKILL)
+    except psutil.NoSuchProcess:  # a Chromium helper that ended meanwhile
+        pass
 print(run_checks({GOOD!r}, seed=5, only="identify-after-login").score)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
