@@ -60,6 +60,10 @@ COOKIE_WATCH_JS = r"""
     Object.defineProperty(window, set, {value: wrapped, writable: true, configurable: true, enumerable: true});
     Object.defineProperty(window, clear, {value: cleared, writable: true, configurable: true, enumerable: true});
   }
+  // Whether the page keeps anything in local storage (a reopened browser must keep it too).
+  const storage = (Object.getOwnPropertyDescriptor(window, 'localStorage') || {}).get;
+  const storageLength = (Object.getOwnPropertyDescriptor(Storage.prototype, 'length') || {}).get;
+  const storedItems = () => { try { return storageLength.call(storage.call(window)); } catch (e) { return -1; } };
   const timersPending = () => {
     try {
       if (!window.__pwClock) return waiting.size;
@@ -76,7 +80,7 @@ COOKIE_WATCH_JS = r"""
     let ki = null;
     try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
     return [ki, document.body ? document.body.getAttribute('data-view') : null, cookies(), started(), settled(),
-            timersPending()];
+            timersPending(), storedItems()];
   }});
   // Typing into a form, in one round trip, with the DOM's own methods kept before learner
   // code can replace them: a person's typing shows scripts focus, then keydown, keypress,
@@ -210,30 +214,40 @@ class Visitor:
         self.page_errors: list[dict] = []
         self.cookie_writes: list[dict] = []  # km_* cookies written by code other than the library
         self._step_errors: list[str] = []
+        self._next_browser: asyncio.Future | None = None  # prepare_reopen
+        self.kept_local_storage = False  # a page of this visitor's kept something in local storage
 
     # -- life cycle
     async def open(self, storage_state: dict | None = None) -> "Visitor":
-        self.context = await self.browser.new_context(
+        self.context, self.page = await self._new_browser(storage_state)
+        return self
+
+    async def _new_browser(self, storage_state: dict | None) -> tuple[BrowserContext, Page]:
+        context = await self.browser.new_context(
             extra_http_headers={RUN_HEADER: self.run}, storage_state=storage_state,
             proxy=context_proxy(self.site.port),  # nothing but this visitor's site is reachable
             viewport={"width": 900, "height": 640}, screen=DESKTOP_SCREEN, locale="en-US",
             user_agent=desktop_user_agent(self.browser.version), java_script_enabled=True,
         )
-        self.context.set_default_timeout((self.timeouts.page_s + 1) * 1000)
-        await self.context.expose_function(f"{HELPERS}CookieWrite", self._on_cookie_write)
-        await self.context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
-        if self.virtual_time:
-            await self.context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
-        await self.context.add_init_script(DESKTOP_JS)  # after the clock: its fakes look native too
-        self.context.on("page", self._on_new_page)
-        self.page = await self.context.new_page()
-        self.page.on("pageerror", self._on_page_error)
-        self.page.on("crash", lambda _: self._step_errors.append("the page crashed (out of memory?)"))
-        return self
-
-    def _on_new_page(self, page: Page) -> None:
-        if self.page is not None and page is not self.page:  # popups from learner code
-            asyncio.ensure_future(page.close())
+        try:
+            context.set_default_timeout((self.timeouts.page_s + 1) * 1000)
+            await context.expose_function(f"{HELPERS}CookieWrite", self._on_cookie_write)
+            if self.virtual_time:
+                await context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
+                await context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
+                await context.add_init_script(DESKTOP_JS)  # after the clock: its fakes look native too
+            else:  # the same two scripts in the same order, in one round trip
+                await context.add_init_script(f"{COOKIE_WATCH_JS};\n{DESKTOP_JS}")
+            page = await context.new_page()
+            # Any other page is a popup of learner code (this handler comes after the visitor's own
+            # page, which learner code cannot open: it has not run in this browser yet).
+            context.on("page", lambda other: other is page or asyncio.ensure_future(other.close()))
+        except BaseException:
+            await _close_context(context)
+            raise
+        page.on("pageerror", self._on_page_error)
+        page.on("crash", lambda _: self._step_errors.append("the page crashed (out of memory?)"))
+        return context, page
 
     def _on_cookie_write(self, cookie: str, page: str, caller: str) -> None:
         if len(self.cookie_writes) < 50 and all(w["cookie"] != cookie for w in self.cookie_writes):
@@ -246,19 +260,42 @@ class Visitor:
         self._step_errors.append(message)
 
     async def close(self) -> None:
+        if self._next_browser is not None:
+            prepared, self._next_browser = self._next_browser, None
+            await _discard(prepared)
         if self.context is not None:
-            try:
-                await asyncio.wait_for(self.context.close(), 5)
-            except (asyncio.TimeoutError, PlaywrightError):
-                pass
+            await _close_context(self.context)
             self.context = self.page = None
 
+    def prepare_reopen(self) -> None:
+        """Start opening the browser the visitor will ``reopen``, while they walk on: a person's
+        next day need not wait for a browser to start."""
+        if self._next_browser is None:
+            self._next_browser = asyncio.ensure_future(self._new_browser(None))
+
     async def reopen(self) -> None:
-        """Close the browser and open it again: session cookies die, the rest live."""
-        state = await asyncio.wait_for(self.context.storage_state(), self.timeouts.probe_s * 2)
+        """Close the browser and open it again: session cookies die, the rest live (local storage too)."""
+        prepared, self._next_browser = self._next_browser, None
+        # Pages' local storage (learner code may keep an ID there) is read by Playwright opening a
+        # page per origin, and written by opening a browser with it: only when a page kept something.
+        if self.kept_local_storage:
+            state = await asyncio.wait_for(self.context.storage_state(), self.timeouts.probe_s * 2)
+        else:
+            state = {"cookies": await asyncio.wait_for(self.context.cookies(), self.timeouts.probe_s * 2)}
         state["cookies"] = [c for c in state["cookies"] if c.get("expires", -1) > 0]
-        await self.close()
-        await self.open(storage_state=state)
+        await _close_context(self.context)
+        self.context = self.page = None
+        if prepared is not None and not self.kept_local_storage:  # it takes the cookies as a new one would
+            try:
+                context, page = await asyncio.wait_for(asyncio.shield(prepared), self.timeouts.page_s)
+                await asyncio.wait_for(context.add_cookies(state["cookies"]), self.timeouts.probe_s * 2)
+                self.context, self.page = context, page
+                return
+            except (asyncio.TimeoutError, PlaywrightError):
+                pass
+        if prepared is not None:
+            await _discard(prepared)
+        self.context, self.page = await self._new_browser(state)
 
     # -- walking
     def url(self, where: str, path: str) -> str:
@@ -399,7 +436,12 @@ class Visitor:
         """The in-page probe: (KM.i(), view id, document.cookie, library started, settled, timers pending)."""
         answer = await self._bounded(page.evaluate(f"(ms) => window.{HELPERS}Probe(ms)", budget_s * 1000),
                                      urlsplit(page.url).path, budget_s + self.timeouts.probe_s)
-        return tuple(answer) if isinstance(answer, list) and len(answer) == 6 else (None, None, None, None, None, -1)
+        if not (isinstance(answer, list) and len(answer) == 7):
+            self.kept_local_storage = True  # cannot tell: reopen the safe way
+            return None, None, None, None, None, -1
+        if answer[6] != 0:
+            self.kept_local_storage = True
+        return tuple(answer[:6])
 
     async def settle(self, label: str, *, expect_path: str | None) -> Step:
         """Wait for the page, the library and its beacons; dwell (the page's timers fire); wait for
@@ -452,6 +494,23 @@ class Visitor:
             return str(path)
         except (asyncio.TimeoutError, PlaywrightError):
             return None
+
+
+async def _close_context(context: BrowserContext) -> None:
+    try:
+        await asyncio.wait_for(context.close(), 5)
+    except (asyncio.TimeoutError, PlaywrightError):
+        pass
+
+
+async def _discard(prepared: asyncio.Future) -> None:
+    """Close a prepared browser nobody will use, once it is made (cancelling the call midway
+    could leave a context open in the browser)."""
+    try:
+        context, _ = await asyncio.wait_for(asyncio.shield(prepared), 10)
+    except Exception:  # it could not be made: nothing to close
+        return
+    await _close_context(context)
 
 
 async def _press_submit(page: Page, path: str) -> None:

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from .accounts import AccountStore
 from .hosts import HostRouter
-from .page_load import ViewArrivals, logo
+from .page_load import ViewArrivals, chat_widget
 from .shop import not_found
 from .shop import routes as shop_routes
 from .tracker_app import routes as tracker_routes
@@ -20,8 +20,8 @@ def create_app(*, accounts: AccountStore, tracker: TrackerStore, snippet: str = 
     favicon = Route("/favicon.ico", lambda request: Response(status_code=204))
     blog_favicon = Route("/blog/favicon.ico", favicon.endpoint)
     tracker_favicon = Route("/trk/favicon.ico", favicon.endpoint)
-    logos = [Route("/logo.gif", logo), Route("/blog/logo.gif", logo)]
-    app = Starlette(routes=[favicon, blog_favicon, tracker_favicon, *logos, *tracker_routes, *shop_routes],
+    widgets = [Route("/chat-widget.js", chat_widget), Route("/blog/chat-widget.js", chat_widget)]
+    app = Starlette(routes=[favicon, blog_favicon, tracker_favicon, *widgets, *tracker_routes, *shop_routes],
                     exception_handlers={404: not_found})
     app.state.accounts = accounts
     app.state.tracker = tracker

@@ -104,3 +104,40 @@ def test_a_step_slow_while_no_page_runs_script_is_the_hosts_fault_not_the_snippe
 
     message = browse.run(walk, snippet="Object.defineProperty(window, 'KM', {value: null});")
     assert message is not None and "not running" in message
+
+
+
+# Each keeps the first page it was written on: a session cookie, a persistent one, and local storage.
+FIRST_PAGE_COOKIES = """
+if (!/(^|; )tab=/.test(document.cookie)) document.cookie = 'tab=' + location.pathname + '; path=/';
+if (!/(^|; )theme=/.test(document.cookie)) document.cookie = 'theme=' + location.pathname + '; max-age=3600; path=/';
+"""
+FIRST_PAGE_STORED = "if (!localStorage.getItem('first')) localStorage.setItem('first', location.pathname);\n"
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["opened-on-reopen", "prepared-ahead"])
+@pytest.mark.parametrize("stores", [False, True], ids=["cookies-only", "local-storage"])
+def test_a_reopened_browser_keeps_what_a_persons_browser_keeps(browse, prepared, stores):
+    """Persistent cookies and each origin's local storage survive closing the browser; session
+    cookies do not; whether the next day's browser was started ahead or not."""
+    read = "() => [localStorage.getItem('first'), document.cookie]"
+
+    async def walk(visitor, run):
+        v = await visitor()
+        first = await v.visit("shop", "/")
+        await v.visit("blog", "/why-email")
+        if prepared:
+            v.prepare_reopen()
+        await v.visit("shop", "/pricing")
+        await v.reopen()
+        await v.visit("shop", "/login")
+        shop = await v.page.evaluate(read)
+        await v.visit("blog", "/identities-101")
+        return first, shop, await v.page.evaluate(read), await v.cookies()
+
+    snippet = FIRST_PAGE_COOKIES + (FIRST_PAGE_STORED if stores else "")
+    first, (shop_stored, shop_cookies), (blog_stored, _), km = browse.run(walk, snippet=snippet)
+    cookies = dict(pair.split("=", 1) for pair in shop_cookies.split("; "))
+    assert (cookies["theme"], cookies["tab"]) == ("/", "/login"), cookies  # kept; died with the browser
+    assert km["km_ai"] == first.km_ai
+    assert (shop_stored, blog_stored) == (("/", "/why-email") if stores else (None, None))

@@ -482,7 +482,7 @@ def test_kme_in_the_url_records_an_event(browse):
 
 
 def test_a_page_loads_after_its_library_as_a_real_shop_page_does(browse):
-    """The load event comes after the library has started (the logo waits for the page's view), on every
+    """The load event comes after the library has started (the chat widget waits for the page's view), on every
     page, so a load handler that calls KM directly works every time, not by chance."""
     snippet = ("window.addEventListener('load', function () {\n"
                "  KM.record('loaded with KM', {view: document.body.getAttribute('data-view')});\n});")
