@@ -112,10 +112,27 @@ def oddities(release_nb) -> dict[str, bytes]:
     }
 
 
+def in_own_words(snippet: str, learner: str, number: int) -> str:
+    """The same behaviour as a learner would write it: their own comment, and one of a few
+    styles (as given, inside a function expression, with double quotes), so that no two
+    learners' snippets are the same text, nor the same tokens."""
+    comment = f"// {learner.replace('_', ' ').title()}: identify the customer"
+    style = number % 3
+    if style == 1:
+        body = "\n".join(f"  {line}" if line else line for line in snippet.splitlines())
+        return f"{comment}\n(function () {{\n{body}\n}})();"
+    if style == 2 and '"' not in snippet:
+        return f'{comment}\n{snippet.replace(chr(39), chr(34))}'
+    return f"{comment}\n{snippet}"
+
+
 def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, seed: int = 2026,
-                     include_oddities: bool = True, snippets: list[str] | None = None) -> dict[str, str]:
+                     include_oddities: bool = True, snippets: list[str] | None = None,
+                     own_words: bool = False) -> dict[str, str]:
     """Write ``size`` learner notebooks into ``folder``; return learner -> behaviour.
-    ``snippets`` narrows the snippet behaviours used (default: all of SNIPPETS)."""
+    ``snippets`` narrows the snippet behaviours used (default: all of SNIPPETS); with
+    ``own_words`` every learner writes their behaviour in their own words (``in_own_words``),
+    as in a real class, where verdicts of one snippet are rarely reused for another."""
     rng = random.Random(seed)
     release_nb = nbformat.read(str(release_notebook), as_version=4)
     folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +151,8 @@ def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, se
         snippet = snippet_names[number % len(snippet_names)]
         person = rng.choice(person_names[:2]) if rng.random() < 0.7 else rng.choice(person_names)
         quiz = "right" if rng.random() < 0.75 else rng.choice(list(QUIZ))
-        nb = answered(release_nb, snippet=SNIPPETS[snippet], person_id_body=PERSON_ID[person], quiz=QUIZ[quiz])
+        code = in_own_words(SNIPPETS[snippet], learner, number) if own_words else SNIPPETS[snippet]
+        nb = answered(release_nb, snippet=code, person_id_body=PERSON_ID[person], quiz=QUIZ[quiz])
         nbformat.write(nb, str(folder / f"{learner}.ipynb"))
         behaviours[learner] = f"snippet {snippet}, person_id {person}, quiz {quiz}"
     return behaviours
