@@ -80,16 +80,18 @@ def _cmd_grade(args) -> int:
     from .notebook_paths import ASSIGNMENT, default_course_dir
 
     from .grading.lms import prepare_lms
+    from .grading.lms_late import prepare_late
 
-    # The roster is read before grading starts: a wrong file or column costs no grading time.
+    # The roster and the late policy are read before grading starts: a typo costs no grading time.
     lms = prepare_lms(args.roster, canvas_column=args.canvas_column, bonus=args.bonus,
                       missing_as_zero=args.missing_as_zero) if args.roster else None
+    late = prepare_late(due=args.due, late_penalty=args.late_penalty)
     workers = args.workers or os.cpu_count() or 1
     batch, outputs = grade_with_progress(args.submissions, course_dir=args.course or default_course_dir(),
                                          assignment=args.assignment or ASSIGNMENT, out_dir=args.out,
                                          workers=workers, timeout_s=args.timeout_s, force=args.force,
                                          learners=args.learner,
-                                         scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms)
+                                         scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms, late=late)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
 
@@ -184,6 +186,12 @@ def _add_lms_options(grade: argparse.ArgumentParser) -> None:
                           f"(default {defaults['bonus']})")
     lms.add_argument("--missing-as-zero", action="store_true", default=defaults["missing_as_zero"],
                      help="roster learners without a submission get 0 (default: left empty)")
+    late = grade.add_argument_group("due date", "lateness from the LMS zip's times, nbgrader's timestamp.txt "
+                                                "and Canvas's _LATE marker")
+    late.add_argument("--due", metavar="ISO-TIME", help="the due time, e.g. 2026-03-02T23:59+01:00 (no zone: UTC)")
+    late.add_argument("--late-penalty", metavar="POINTS|PERCENT%",
+                      help="taken per started day late: points (2) or a percent of the maximum (10%%); "
+                           "default none (lateness is shown, not charged)")
 
 
 def main(argv: list[str] | None = None) -> int:
