@@ -96,6 +96,19 @@ def _cmd_grade(args) -> int:
     return 1 if batch.failed else 0
 
 
+def _cmd_gradescope(args) -> int:
+    if args.grade_here:
+        from .grading.gradescope_run import run_gradescope
+
+        print(run_gradescope(root=args.root, course_dir=args.course, timeout_s=args.timeout_s))
+        return 0
+    from .grading.gradescope import build_autograder_zip
+
+    path = build_autograder_zip(args.out)
+    print(f"Gradescope autograder written (upload it as the assignment's autograder .zip):\n{path}")
+    return 0
+
+
 def _cmd_course_init(args) -> int:
     from .notebook_paths import init_course
 
@@ -158,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lms_options(grade)
     grade.set_defaults(run=_cmd_grade)
 
+    _add_gradescope(sub)
+
     course = sub.add_parser("course", help="the course's files")
     course_sub = course.add_subparsers(dest="course_command", required=True)
     init = course_sub.add_parser("init", help="write the nbgrader course (config and instructor source) into a folder")
@@ -192,6 +207,21 @@ def _add_lms_options(grade: argparse.ArgumentParser) -> None:
     late.add_argument("--late-penalty", metavar="POINTS|PERCENT%",
                       help="taken per started day late: points (2) or a percent of the maximum (10%%); "
                            "default none (lateness is shown, not charged)")
+
+
+def _add_gradescope(sub) -> None:
+    from .grading.gradescope_run import GRADESCOPE_ROOT, run_gradescope
+
+    defaults = run_gradescope.__kwdefaults__
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip, or (--run) grade as one")
+    gs.add_argument("--out", default="autograder.zip", help="the zip to write (default autograder.zip)")
+    gs.add_argument("--run", dest="grade_here", action="store_true",
+                    help="grade ROOT/submission/*.ipynb into ROOT/results/results.json (what run_autograder does)")
+    gs.add_argument("--root", default=str(GRADESCOPE_ROOT), help=f"with --run: the tree (default {GRADESCOPE_ROOT})")
+    gs.add_argument("--course", help="with --run: the nbgrader course (default: the one this package ships)")
+    gs.add_argument("--timeout-s", type=float, default=defaults["timeout_s"],
+                    help=f"with --run: bound for the notebook (default {defaults['timeout_s']:g})")
+    gs.set_defaults(run=_cmd_gradescope)
 
 
 def main(argv: list[str] | None = None) -> int:
