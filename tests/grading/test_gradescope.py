@@ -117,3 +117,16 @@ def test_run_autograder_grades_the_course_notebook_for_real(tmp_path):
     assert python["test_person_id_hidden"] == "after_published" and python["test_person_id_visible"] == "visible"
     assert data["score"] == sum(t["max_score"] for t in tests) + BONUS
     shutil.rmtree(root / "work", ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_the_packed_package_installs_with_its_course(tmp_path):
+    """What setup.sh's pip install does with the zip's identify-lab/ (here without dependencies)."""
+    with zipfile.ZipFile(build_autograder_zip(tmp_path / "autograder.zip")) as archive:
+        archive.extractall(tmp_path / "source")
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+                           str(tmp_path / "site"), str(tmp_path / "source" / "identify-lab")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "autograder" / "course" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    assert (tmp_path / "site" / "autograder" / "grading" / "templates" / "report.html").is_file()
