@@ -243,7 +243,8 @@ def _nbgrader_timestamp(folder: Path, learner: str, intake: Intake) -> datetime 
     path = folder / "timestamp.txt"
     if not path.is_file() or path.is_symlink():
         return None
-    text = path.read_bytes()[:MAX_TIMESTAMP_BYTES].decode("utf-8", "replace").strip()
+    with open(path, "rb") as handle:  # read no more than a timestamp's worth, however large the file
+        text = handle.read(MAX_TIMESTAMP_BYTES).decode("utf-8", "replace").strip()
     try:
         return parse_utc(text).replace(tzinfo=timezone.utc) if text else None
     except (ValueError, OverflowError, TypeError):  # dateutil's errors for text that is no time
