@@ -80,18 +80,33 @@ def _cmd_grade(args) -> int:
     from .notebook_paths import ASSIGNMENT, default_course_dir
 
     from .grading.lms import prepare_lms
+    from .grading.lms_late import prepare_late
 
-    # The roster is read before grading starts: a wrong file or column costs no grading time.
+    # The roster and the late policy are read before grading starts: a typo costs no grading time.
     lms = prepare_lms(args.roster, canvas_column=args.canvas_column, bonus=args.bonus,
                       missing_as_zero=args.missing_as_zero) if args.roster else None
+    late = prepare_late(due=args.due, late_penalty=args.late_penalty)
     workers = args.workers or os.cpu_count() or 1
     batch, outputs = grade_with_progress(args.submissions, course_dir=args.course or default_course_dir(),
                                          assignment=args.assignment or ASSIGNMENT, out_dir=args.out,
                                          workers=workers, timeout_s=args.timeout_s, force=args.force,
                                          learners=args.learner,
-                                         scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms)
+                                         scheduler=args.scheduler, sandbox=not args.no_sandbox, lms=lms, late=late)
     print_summary(outputs, batch)
     return 1 if batch.failed else 0
+
+
+def _cmd_gradescope(args) -> int:
+    if args.grade_here:
+        from .grading.gradescope_run import run_gradescope
+
+        print(run_gradescope(root=args.root, course_dir=args.course, timeout_s=args.timeout_s))
+        return 0
+    from .grading.gradescope import build_autograder_zip
+
+    path = build_autograder_zip(args.out)
+    print(f"Gradescope autograder written (upload it as the assignment's autograder .zip):\n{path}")
+    return 0
 
 
 def _cmd_course_init(args) -> int:
@@ -156,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lms_options(grade)
     grade.set_defaults(run=_cmd_grade)
 
+    _add_gradescope(sub)
+
     course = sub.add_parser("course", help="the course's files")
     course_sub = course.add_subparsers(dest="course_command", required=True)
     init = course_sub.add_parser("init", help="write the nbgrader course (config and instructor source) into a folder")
@@ -184,6 +201,27 @@ def _add_lms_options(grade: argparse.ArgumentParser) -> None:
                           f"(default {defaults['bonus']})")
     lms.add_argument("--missing-as-zero", action="store_true", default=defaults["missing_as_zero"],
                      help="roster learners without a submission get 0 (default: left empty)")
+    late = grade.add_argument_group("due date", "lateness from the LMS zip's times, nbgrader's timestamp.txt "
+                                                "and Canvas's _LATE marker")
+    late.add_argument("--due", metavar="ISO-TIME", help="the due time, e.g. 2026-03-02T23:59+01:00 (no zone: UTC)")
+    late.add_argument("--late-penalty", metavar="POINTS|PERCENT%",
+                      help="taken per started day late: points (2) or a percent of the maximum (10%%); "
+                           "default none (lateness is shown, not charged)")
+
+
+def _add_gradescope(sub) -> None:
+    from .grading.gradescope_run import GRADESCOPE_ROOT, run_gradescope
+
+    defaults = run_gradescope.__kwdefaults__
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip, or (--run) grade as one")
+    gs.add_argument("--out", default="autograder.zip", help="the zip to write (default autograder.zip)")
+    gs.add_argument("--run", dest="grade_here", action="store_true",
+                    help="grade ROOT/submission/*.ipynb into ROOT/results/results.json (what run_autograder does)")
+    gs.add_argument("--root", default=str(GRADESCOPE_ROOT), help=f"with --run: the tree (default {GRADESCOPE_ROOT})")
+    gs.add_argument("--course", help="with --run: the nbgrader course (default: the one this package ships)")
+    gs.add_argument("--timeout-s", type=float, default=defaults["timeout_s"],
+                    help=f"with --run: bound for the notebook (default {defaults['timeout_s']:g})")
+    gs.set_defaults(run=_cmd_gradescope)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
+from .lms_late import describe as describe_late  # noqa: E402
 from .mistakes import PassRate, cause_groups, needs_help, pass_rates  # noqa: E402
 from .summary import LearnerSummary  # noqa: E402
 from .table_script import SCRIPT, script_source  # noqa: E402
@@ -70,6 +71,15 @@ def _timing_plot(timings: dict[str, list[float]], path: Path) -> None:
     plt.close(fig)
 
 
+def _help_rows(summaries: list[LearnerSummary]):
+    """Who needs help; a late learner's row says how late and what it cost."""
+    by_learner = {s.learner: s for s in summaries}
+    rows = needs_help(summaries)
+    for row in rows:
+        row.why = [describe_late(by_learner[row.learner]) if why == "late" else why for why in row.why]
+    return rows
+
+
 def write_class_report(out_dir: Path, summaries: list[LearnerSummary], results: dict[str, dict], *,
                        notices: list[str], duration_s: float, workers: int) -> Path:
     graded = [s for s in summaries if s.graded]
@@ -88,10 +98,10 @@ def write_class_report(out_dir: Path, summaries: list[LearnerSummary], results: 
         mean=statistics.mean([s.score for s in graded]) if graded else 0,
         median=statistics.median([s.score for s in graded]) if graded else 0,
         max_score=max((s.max_score for s in graded), default=0), rates=rates,
-        groups=cause_groups(summaries, results), help_rows=needs_help(summaries), names_shown=NAMES_SHOWN,
+        groups=cause_groups(summaries, results), help_rows=_help_rows(summaries), names_shown=NAMES_SHOWN,
         help_shown=HELP_SHOWN,
         script=SCRIPT, script_source=script_source(SCRIPT),
-        notices=notices, duration_s=duration_s, workers=workers,
+        notices=notices, duration_s=duration_s, workers=workers, late_text=describe_late,
         timing_medians={p: statistics.median(v) for p, v in timings.items() if v},
     )
     path = out_dir / "report.html"

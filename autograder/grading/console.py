@@ -14,7 +14,7 @@ from .outputs import Outputs, write_outputs
 from .sandbox import UNCONFINED_WARNING, sandbox_available
 
 
-def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = True, lms=None, **options
+def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = True, lms=None, late=None, **options
                         ) -> tuple[BatchResult, Outputs]:
     console = Console(stderr=True)
     if sandbox and not sandbox_available():
@@ -30,7 +30,7 @@ def grade_with_progress(submissions, *, workers: int, out_dir, sandbox: bool = T
 
         batch = grade_batch(submissions, out_dir=out_dir, workers=workers, sandbox=sandbox, on_progress=on_progress,
                             **options)
-    return batch, write_outputs(batch, out_dir, workers=workers, lms=lms)
+    return batch, write_outputs(batch, out_dir, workers=workers, lms=lms, late=late)
 
 
 def print_summary(outputs: Outputs, batch: BatchResult, console: Console | None = None) -> None:

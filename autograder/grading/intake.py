@@ -9,13 +9,15 @@ outside the course (reading a damaged zip: ``zip_entries``).
 LMS file names are read with nbgrader's zip_collect ``FileNameCollectorPlugin``
 and these patterns:
 
-- Canvas: ``<name>[_LATE]_<student id>_<submission id>_<file>`` (the learner id is the student id)
+- Canvas: ``<name>[_LATE]_<student id>_<submission id>_<file>`` (the learner id is the student id;
+  ``_LATE`` is kept as Canvas's own verdict; the "submission id" is the file's attachment id)
 - Moodle: ``<Full Name>_<participant id>_assignsubmission_file_[/]<file>`` (the participant id)
 - anything else: ``<learner id>.ipynb`` (the learner id is the file name)
 
 A learner is who the source names (an LMS id, else the name, in Unicode NFC):
 only one learner's own submissions are merged (the latest kept). Different
 learners whose names clean to the same folder name get distinct ids, with a note.
+A submission's time is what the source says (lms_late reads it against ``--due``).
 """
 
 from __future__ import annotations
@@ -27,15 +29,19 @@ import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from nbgrader.plugins import FileNameCollectorPlugin
+from nbgrader.utils import parse_utc
 
 from ..errors import UnusableInput
 from .zip_entries import notebook_entries
 
-CANVAS = r"^(?:.*/)?(?P<name>[^/_]+)(?:_LATE)?_(?P<student_id>\d+)_(?P<submission>\d+)_(?P<file_id>[^/]+)$"
+CANVAS = r"^(?:.*/)?(?P<name>[^/_]+)(?P<late>_LATE)?_(?P<student_id>\d+)_(?P<submission>\d+)_(?P<file_id>[^/]+)$"
 MOODLE = r"^(?:.*/)?(?P<name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file_id>[^/]*)$"
+MAX_TIMESTAMP_BYTES = 200  # nbgrader writes some 30; a learner's folder may hold anything
 MAX_ID_BYTES = 100  # a folder name, and file names made of it plus a suffix, stay under 255 bytes
 _SKIPPED_FOLDERS = {".ipynb_checkpoints", "__MACOSX"}  # autosaves and macOS resource forks: nobody's work
 
@@ -46,6 +52,13 @@ class Submission:
     path: Path  # inside the course's submitted/ folder
     origin: str  # where it came from, for reports
     person: tuple[str, str] = ("", "")  # (how recognised, who the source names): ("Canvas", student id), ...
+    # When it was submitted, as the source says: a zip entry's time (no zone: naive) or
+    # nbgrader's timestamp.txt (UTC, aware); None for a plain folder (a file's mtime is no
+    # submission time). Canvas's _LATE marker: Canvas found it late by its own due date.
+    submitted_at: datetime | None = None
+    late_marker: bool = False
+    attachment: str = ""  # Canvas's attachment id of the file kept (its re-upload needs it)
+    canvas_name: str = ""  # the name part Canvas wrote before the ids
 
 
 @dataclass
@@ -63,6 +76,9 @@ class _Found:
     origin: str  # for notes
     rank: tuple  # the higher, the later
     canvas_submission: int | None = None
+    submitted_at: datetime | None = None
+    late_marker: bool = False
+    canvas_name: str = ""
 
     @property
     def person(self) -> tuple[str, str]:
@@ -94,15 +110,25 @@ def _matcher(pattern: str) -> FileNameCollectorPlugin:
     return plugin
 
 
-def _recognise(relative: str) -> tuple[str, str, int | None] | None:
-    """(scheme, who, Canvas submission id) from an LMS or plain file name."""
+class _Name(NamedTuple):
+    scheme: str
+    key: str  # who the name says
+    submission: int | None = None  # Canvas's attachment id
+    late: bool = False  # Canvas's _LATE marker
+    canvas_name: str = ""
+
+
+def _recognise(relative: str) -> _Name | None:
+    """Who an LMS or plain file name says, and what else Canvas's names carry."""
     relative = unicodedata.normalize("NFC", relative)
     for label, pattern in (("Canvas", CANVAS), ("Moodle", MOODLE)):
         found = _matcher(pattern).collect(relative)
+        if found and label == "Canvas":
+            return _Name(label, found["student_id"], int(found["submission"]), bool(found["late"]), found["name"])
         if found:
-            return label, found["student_id"], int(found["submission"]) if label == "Canvas" else None
+            return _Name(label, found["student_id"])
     if relative.endswith(".ipynb"):
-        return "file name", PurePosixPath(relative).stem, None
+        return _Name("file name", PurePosixPath(relative).stem)
     return None
 
 
@@ -144,7 +170,10 @@ def collect(source: str | Path, *, submitted_dir: Path, assignment: str, noteboo
         name = PurePosixPath(keep.relative).name
         if name != notebook_name and PurePosixPath(name).stem != learner:
             intake.notices.append(f"{learner}: {name} graded as {notebook_name}")
-        intake.submissions.append(Submission(learner=learner, path=dest, origin=keep.origin, person=person))
+        intake.submissions.append(Submission(
+            learner=learner, path=dest, origin=keep.origin, person=person, submitted_at=keep.submitted_at,
+            late_marker=keep.late_marker, canvas_name=keep.canvas_name,
+            attachment="" if keep.canvas_submission is None else str(keep.canvas_submission)))
     if not intake.submissions:
         raise UnusableInput(f"{source}: no notebooks found" + (f" ({'; '.join(intake.notices[:3])})"
                                                                 if intake.notices else ""))
@@ -202,9 +231,25 @@ def _from_nbgrader_layout(folder: Path, assignment: str, intake: Intake):
             intake.notices.append(f"{learner_dir.name}: no notebook in {learner_dir.name}/{assignment}/")
             continue
         key = unicodedata.normalize("NFC", learner_dir.name)
+        submitted_at = _nbgrader_timestamp(learner_dir / assignment, key, intake)
         for notebook in notebooks:
             relative = f"{learner_dir.name}/{assignment}/{notebook.name}"
-            yield _Found("folder", key, notebook, notebook.name, relative, (notebook.stat().st_mtime, relative))
+            yield _Found("folder", key, notebook, notebook.name, relative, (notebook.stat().st_mtime, relative),
+                         submitted_at=submitted_at)
+
+
+def _nbgrader_timestamp(folder: Path, learner: str, intake: Intake) -> datetime | None:
+    """nbgrader's submission time (``timestamp.txt``, as its collect and submit write it), in UTC."""
+    path = folder / "timestamp.txt"
+    if not path.is_file() or path.is_symlink():
+        return None
+    with open(path, "rb") as handle:  # read no more than a timestamp's worth, however large the file
+        text = handle.read(MAX_TIMESTAMP_BYTES).decode("utf-8", "replace").strip()
+    try:
+        return parse_utc(text).replace(tzinfo=timezone.utc) if text else None
+    except (ValueError, OverflowError, TypeError):  # dateutil's errors for text that is no time
+        intake.notices.append(f"{learner}: timestamp.txt is no time ({text[:40]!r}); submission time unknown")
+        return None
 
 
 def _from_folder(folder: Path, intake: Intake):
@@ -216,9 +261,9 @@ def _from_folder(folder: Path, intake: Intake):
         if recognised is None:
             intake.notices.append(f"{relative}: not a notebook, skipped")
             continue
-        scheme, key, submission = recognised
-        rank = (() if submission is None else (submission,)) + (path.stat().st_mtime, relative)
-        yield _Found(scheme, key, path, relative, relative, rank, submission)
+        rank = (() if recognised.submission is None else (recognised.submission,)) + (path.stat().st_mtime, relative)
+        yield _Found(recognised.scheme, recognised.key, path, relative, relative, rank, recognised.submission,
+                     late_marker=recognised.late, canvas_name=recognised.canvas_name)
 
 
 def _from_zip(archive: Path, scratch: Path, intake: Intake):
@@ -233,7 +278,16 @@ def _from_zip(archive: Path, scratch: Path, intake: Intake):
             continue
         path = extract_dir / f"{number}.ipynb"
         path.write_bytes(entry.data)
-        scheme, key, submission = recognised
         # later entries, later dates and higher Canvas submission ids win
-        rank = (() if submission is None else (submission,)) + entry.order
-        yield _Found(scheme, key, path, entry.name, f"{archive.name}:{entry.name}", rank, submission)
+        rank = (() if recognised.submission is None else (recognised.submission,)) + entry.order
+        yield _Found(recognised.scheme, recognised.key, path, entry.name, f"{archive.name}:{entry.name}", rank,
+                     recognised.submission, submitted_at=_entry_time(entry.order), late_marker=recognised.late,
+                     canvas_name=recognised.canvas_name)
+
+
+def _entry_time(order: tuple) -> datetime | None:
+    """A zip entry's date and time (no zone in a zip: naive), None where it is no date."""
+    try:
+        return datetime(*order[:6])
+    except (ValueError, TypeError):
+        return None

@@ -138,6 +138,7 @@ def points_for(summary: LearnerSummary | None, *, bonus: str, missing_as_zero: b
 def write_lms_files(requests: list[LmsRequest], summaries: list[LearnerSummary], submissions: list[Submission],
                     out_dir: Path, *, feedback_dir: Path) -> LmsFiles:
     from .lms_canvas import write_canvas_import
+    from .lms_canvas_feedback import write_canvas_feedback_zip
     from .lms_moodle import write_moodle_files
 
     files = LmsFiles()
@@ -146,6 +147,10 @@ def write_lms_files(requests: list[LmsRequest], summaries: list[LearnerSummary],
         files.notes.extend(match.notes)
         if request.roster.lms == "Canvas":
             written = write_canvas_import(out_dir / "canvas-import.csv", request, match)
+            page_zip, notes = write_canvas_feedback_zip(out_dir / "canvas-feedback.zip", request.roster, match,
+                                                        submissions, feedback_dir=feedback_dir)
+            written.paths.append(page_zip)
+            written.notes.extend(notes)
         else:
             written = write_moodle_files(out_dir, request, match, feedback_dir=feedback_dir)
         files.paths.extend(written.paths)

@@ -33,6 +33,9 @@ def comment_for(summary: LearnerSummary, *, grade: Decimal, maximum: Decimal, bo
         counted = "added" if bonus == "add" else "not counted in the grade"
         parts[0] += f", bonus {summary.bonus:g}/{summary.bonus_max:g}, {counted}"
     parts[0] += ")."
+    if summary.late:
+        days = f" by {summary.days_late} day{'s' if summary.days_late != 1 else ''}" if summary.days_late else ""
+        parts.append(f"Late{days}" + (f": -{summary.late_penalty:g} points." if summary.late_penalty else "."))
     if summary.reason:
         parts.append(f"Note: {_short(summary.reason)}.")
     fixes = [f"{BY_ID[check].title if check in BY_ID else check}: {_short(summary.check_messages.get(check, ''))}"

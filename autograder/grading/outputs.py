@@ -11,6 +11,7 @@ from .class_report import write_class_report
 from .csv_export import write_grades_csv
 from .feedback import write_feedback
 from .lms import LmsRequest, write_lms_files
+from .lms_late import LatePolicy, apply_late
 from .summary import LearnerSummary, summarize_all
 
 
@@ -25,10 +26,11 @@ class Outputs:
 
 
 def write_outputs(batch: BatchResult, out_dir: str | Path, *, workers: int,
-                  lms: LmsRequest | list[LmsRequest] | None = None) -> Outputs:
+                  lms: LmsRequest | list[LmsRequest] | None = None, late: LatePolicy | None = None) -> Outputs:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summaries = summarize_all(batch.results)
+    apply_late(summaries, batch.intake.submissions, late)  # before any output: they all show the same total
     grades = write_grades_csv(out / "grades.csv", summaries)
     feedback_dir = out / "feedback"
     for summary in summaries:

@@ -34,7 +34,10 @@ class LearnerSummary:
     flags: list[str] = field(default_factory=list)
     not_rechecked: list[str] = field(default_factory=list)  # cells the trusted re-check had no time to judge
     manual: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [instructor's score, autograder's]
-    late: bool = False  # known only when the result says so
+    late: bool = False  # known only when the result or the submission says so (lms_late)
+    submitted_at: str = ""  # ISO time the source gave, if any
+    days_late: int = 0  # started days after --due (1 for Canvas's _LATE marker alone)
+    late_penalty: float = 0.0  # points taken from score for it
 
     @property
     def status(self) -> str:

@@ -76,7 +76,7 @@ def rows_of(path):
 def test_the_import_has_canvas_columns_one_row_per_roster_learner_and_scaled_points(tmp_path):
     outputs = graded(tmp_path, every_output=True)
     path = tmp_path / "out" / "canvas-import.csv"
-    assert outputs.lms_files == [path]
+    assert outputs.lms_files == [path, tmp_path / "out" / "canvas-feedback.zip"]
     assert "1199: not in the Canvas roster" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     rows = rows_of(path)
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ASSIGNMENT]

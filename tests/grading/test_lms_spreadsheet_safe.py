@@ -34,4 +34,4 @@ def test_grades_csv_neutralises_what_a_learner_wrote_and_keeps_scores_numeric(tm
                              flags=["-tampering suspected"])
     rows = list(csv.reader(open(write_grades_csv(tmp_path / "grades.csv", [summary]), encoding="utf-8")))
     assert rows[1] == ["'@evil", "2", "2", "0", "0", "2", "graded", "'-tampering suspected",
-                       "'" + summary.reason, ""]  # the last column: manual grades (none)
+                       "'" + summary.reason, "", "", "", "0", "0"]  # manual grades (none), then on time
