@@ -25,7 +25,8 @@ from .gradebook import course_files, open_gradebook, prepare_assignment, read_ma
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
 from .regrade import choose_work
-from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job, run_job_on_dask
+from .entry import START_FAILED, init_worker, run_job, run_job_on_dask
+from .jobs import GradeJob, GradeResult, WorkerConfig
 
 # The seeds the course's check cells use (visible, hidden): the trusted reports are made for these.
 DEFAULT_SEEDS = (7, 1913)
@@ -92,10 +93,11 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
                           seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s),
                           hidden=(str(course_dir), str(out_dir)), sandbox=sandbox)
 
-    def finished(job: GradeJob, print_: str, result: dict) -> None:
-        if result["reason"].startswith(START_FAILED):
-            raise AutograderError(result["reason"])
-        result = write_result(gradebook, course_dir, assignment, notebook_id, result)
+    def finished(job: GradeJob, print_: str, graded: GradeResult) -> None:
+        if graded.reason.startswith(START_FAILED):
+            raise AutograderError(graded.reason)
+        # From here on a result is JSON, whose graded notebook and feedback are paths of stored files.
+        result = write_result(gradebook, course_dir, assignment, notebook_id, graded.to_json())
         ledger.record(job.learner, print_, result)
         results[job.learner] = result
         progress.done += 1
@@ -130,8 +132,7 @@ def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: i
     for job, print_ in suspects:
         if _run_round([(job, print_)], str(config_file), 1, finished):
             finished(job, print_, GradeResult(learner=job.learner, graded=False,
-                                              reason="crashed the grading worker (out of memory or killed?)"
-                                              ).to_json())
+                                              reason="crashed the grading worker (out of memory or killed?)"))
 
 
 def _run_round(jobs, config_file: str, workers: int, finished) -> list[tuple[GradeJob, str]]:
@@ -177,5 +178,5 @@ def _run_on_dask(todo, config: WorkerConfig, scheduler: str, finished) -> None:
                 result = future.result()
             except Exception as err:  # a worker lost mid-job: the submission is reported, the batch goes on
                 result = GradeResult(learner=job.learner, graded=False,
-                                     reason=f"the Dask worker failed: {type(err).__name__}: {err}"[:300]).to_json()
+                                     reason=f"the Dask worker failed: {type(err).__name__}: {err}"[:300])
             finished(job, print_, result)
