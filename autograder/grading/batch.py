@@ -25,6 +25,7 @@ from .gradebook import course_files, open_gradebook, prepare_assignment, read_ma
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
 from .regrade import choose_work
+from .settings import COURSE_CONFIG, course_settings, overridden
 from .entry import START_FAILED, init_worker, run_job, run_job_on_dask
 from .jobs import GradeJob, GradeResult, WorkerConfig
 
@@ -83,15 +84,20 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
     resumed = list(work.resumed)
     todo = [(GradeJob(s.learner, s.path.read_bytes()), prints[s.learner]) for s in work.todo]
 
-    progress = Progress(total=len(todo) + len(resumed), done=len(resumed), skipped=len(resumed),
-                        failed=sum(not results[name]["graded"] for name in resumed))
-    if on_progress:
-        on_progress(progress, "")
-    config = WorkerConfig(course_files=course_files(course_dir, assignment), assignment=assignment,
+    files = course_files(course_dir, assignment)
+    if (course_dir / COURSE_CONFIG).is_file():  # the instructor's settings apply in the workers too
+        files[COURSE_CONFIG] = (course_dir / COURSE_CONFIG).read_bytes()
+    config = WorkerConfig(course_files=files, assignment=assignment,
                           notebook_id=notebook_id, work_dir=str(out_dir / "work"),
                           reports_dir=str(out_dir / "check-reports"),
                           seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s),
                           hidden=(str(course_dir), str(out_dir)), sandbox=sandbox)
+    intake.notices.extend(overridden(course_settings(course_dir / COURSE_CONFIG), config))
+
+    progress = Progress(total=len(todo) + len(resumed), done=len(resumed), skipped=len(resumed),
+                        failed=sum(not results[name]["graded"] for name in resumed))
+    if on_progress:
+        on_progress(progress, "")
 
     def finished(job: GradeJob, print_: str, graded: GradeResult) -> None:
         if graded.reason.startswith(START_FAILED):
