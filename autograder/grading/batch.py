@@ -75,8 +75,12 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
                      notebook_name=f"{notebook_id}.ipynb")
     ledger = Ledger(out_dir / "state")
     source = course_dir / "source" / assignment
-    prints = {submission.learner: fingerprint(submission.path, assignment_source=source, seeds=seeds)
+    course_config = (course_dir / COURSE_CONFIG).read_bytes() if (course_dir / COURSE_CONFIG).is_file() else b""
+    prints = {submission.learner: fingerprint(submission.path, assignment_source=source, seeds=seeds,
+                                              course_config=course_config, options=(timeout_s, sandbox))
               for submission in intake.submissions}
+    if force:  # regrade all: the browser judges every snippet again too
+        shutil.rmtree(out_dir / "check-reports", ignore_errors=True)
     # ``learners``: only those are graded, everyone else keeps their last result (regrade.py).
     work = choose_work(intake.submissions, prints, ledger, force=force, learners=learners)
     intake.notices.extend(work.notices)
@@ -85,8 +89,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
     todo = [(GradeJob(s.learner, s.path.read_bytes()), prints[s.learner]) for s in work.todo]
 
     files = course_files(course_dir, assignment)
-    if (course_dir / COURSE_CONFIG).is_file():  # the instructor's settings apply in the workers too
-        files[COURSE_CONFIG] = (course_dir / COURSE_CONFIG).read_bytes()
+    if course_config:  # the instructor's settings apply in the workers too
+        files[COURSE_CONFIG] = course_config
     config = WorkerConfig(course_files=files, assignment=assignment,
                           notebook_id=notebook_id, work_dir=str(out_dir / "work"),
                           reports_dir=str(out_dir / "check-reports"),

@@ -128,7 +128,13 @@ class Worker:
             return
         reports = trusted_reports(self.reports_dir, snippet, self.config.seeds,
                                   timeout_s=self.config.checks_timeout_s, parallel=self.config.scenarios_in_parallel)
-        self.kernels.verdicts = [Path(self.reports_dir) / f"{report_key(snippet, seed)}.json" for seed in reports]
+        # The kernel gets the very reports this grade is made of (an incomplete one is in no cache).
+        handed = self.root / "verdicts"
+        shutil.rmtree(handed, ignore_errors=True)
+        handed.mkdir()
+        for seed, report in reports.items():
+            (handed / f"{report_key(snippet, seed)}.json").write_text(report.to_json_text(), encoding="utf-8")
+        self.kernels.verdicts = sorted(handed.iterdir())
         for seed, report in reports.items():
             result.checks[str(seed)] = report.to_json()
             failing = next((c for c in report.checks if not c.passed and c.evidence.get("screenshot")), None)
