@@ -7,10 +7,36 @@ Exit codes: 0 ran (whatever the score), 1 failures in a batch, 2 unusable input.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 
 from .errors import AutograderError
+
+
+class LibraryDefault:
+    """An option's default, read from the keyword defaults of the library function that takes it
+    (the one place it is set), imported only when it is needed: the option was not given, or --help."""
+
+    def __init__(self, function: str, keyword: str) -> None:
+        self.function, self.keyword = function, keyword
+
+    def value(self):
+        module, name = self.function.split(":")
+        return getattr(importlib.import_module(module), name).__kwdefaults__[self.keyword]
+
+    def __str__(self) -> str:  # for %(default)s in help texts
+        value = self.value()
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line's options, every default taken from the library."""
+    args = build_parser().parse_args(argv)
+    for name, value in vars(args).items():
+        if isinstance(value, LibraryDefault):
+            setattr(args, name, value.value())
+    return args
 
 
 def _cmd_site(args) -> int:
@@ -142,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the JSON report (evidence included)")
     check.add_argument("--seed", type=int, help="repeat a run exactly (default: random, reported)")
     check.add_argument("--only", help="comma-separated check ids")
-    check.add_argument("--timeout-s", type=float, default=20.0, help="bound for the whole checklist (default 20)")
+    check.add_argument("--timeout-s", type=float, default=LibraryDefault("autograder.checks:run_checks", "timeout_s"),
+                       help="bound for the whole checklist (default %(default)s)")
     check.add_argument("--screenshots", metavar="DIR", help="where to save screenshots of failing steps")
     check.set_defaults(run=_cmd_check)
 
@@ -152,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser("lab", help="open JupyterLab on the learner version")
     lab.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
-    lab.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default 8888)")
+    lab.add_argument("--port", type=int, default=LibraryDefault("autograder.notebook.course:open_lab", "port"),
+                     help="JupyterLab's port (default %(default)s)")
     lab.set_defaults(run=_cmd_lab)
 
     grade = sub.add_parser("grade", help="grade a batch of submissions with nbgrader, in parallel")
@@ -160,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", help="the nbgrader course folder (default: the repository's notebooks/)")
     grade.add_argument("--assignment", help="the assignment (default: step07-identifying-customers)")
     grade.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
-    grade.add_argument("--timeout-s", type=float, default=120.0, help="bound per notebook (default 120)")
+    grade.add_argument("--timeout-s", type=float, default=LibraryDefault("autograder.grading.batch:grade_batch",
+                                                                         "timeout_s"),
+                       help="bound per notebook (default %(default)s)")
     grade.add_argument("--out", default="grading-out", help="where grades, feedback and report go")
     grade.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     grade.add_argument("--learner", action="append", default=[], metavar="ID",
@@ -180,8 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_cmd_course_init)
 
     demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
-    demo.add_argument("--out", default="demo-out", help="folder for the demo's outputs (default demo-out)")
-    demo.add_argument("--size", type=int, default=30, help="learners in the synthetic class (default 30)")
+    demo.add_argument("--out", default=LibraryDefault("autograder.demo:run_demo", "out_dir"),
+                      help="folder for the demo's outputs (default %(default)s)")
+    demo.add_argument("--size", type=int, default=LibraryDefault("autograder.demo:run_demo", "size"),
+                      help="learners in the synthetic class (default %(default)s)")
     demo.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
     demo.set_defaults(run=_cmd_demo)
     return parser
@@ -225,7 +257,7 @@ def _add_gradescope(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return args.run(args)
     except AutograderError as err:

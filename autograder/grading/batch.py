@@ -25,7 +25,9 @@ from .gradebook import course_files, open_gradebook, prepare_assignment, read_ma
 from .intake import Intake, collect
 from .ledger import Ledger, fingerprint
 from .regrade import choose_work
-from .worker import START_FAILED, GradeJob, GradeResult, WorkerConfig, init_worker, run_job, run_job_on_dask
+from .settings import COURSE_CONFIG, course_settings, overridden
+from .entry import START_FAILED, init_worker, run_job, run_job_on_dask
+from .jobs import GradeJob, GradeResult, WorkerConfig
 
 # The seeds the course's check cells use (visible, hidden): the trusted reports are made for these.
 DEFAULT_SEEDS = (7, 1913)
@@ -73,8 +75,12 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
                      notebook_name=f"{notebook_id}.ipynb")
     ledger = Ledger(out_dir / "state")
     source = course_dir / "source" / assignment
-    prints = {submission.learner: fingerprint(submission.path, assignment_source=source, seeds=seeds)
+    course_config = (course_dir / COURSE_CONFIG).read_bytes() if (course_dir / COURSE_CONFIG).is_file() else b""
+    prints = {submission.learner: fingerprint(submission.path, assignment_source=source, seeds=seeds,
+                                              course_config=course_config, options=(timeout_s, sandbox))
               for submission in intake.submissions}
+    if force:  # regrade all: the browser judges every snippet again too
+        shutil.rmtree(out_dir / "check-reports", ignore_errors=True)
     # ``learners``: only those are graded, everyone else keeps their last result (regrade.py).
     work = choose_work(intake.submissions, prints, ledger, force=force, learners=learners)
     intake.notices.extend(work.notices)
@@ -82,20 +88,26 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
     resumed = list(work.resumed)
     todo = [(GradeJob(s.learner, s.path.read_bytes()), prints[s.learner]) for s in work.todo]
 
-    progress = Progress(total=len(todo) + len(resumed), done=len(resumed), skipped=len(resumed),
-                        failed=sum(not results[name]["graded"] for name in resumed))
-    if on_progress:
-        on_progress(progress, "")
-    config = WorkerConfig(course_files=course_files(course_dir, assignment), assignment=assignment,
+    files = course_files(course_dir, assignment)
+    if course_config:  # the instructor's settings apply in the workers too
+        files[COURSE_CONFIG] = course_config
+    config = WorkerConfig(course_files=files, assignment=assignment,
                           notebook_id=notebook_id, work_dir=str(out_dir / "work"),
                           reports_dir=str(out_dir / "check-reports"),
                           seeds=seeds, notebook_timeout_s=timeout_s, cell_timeout_s=min(30.0, timeout_s),
                           hidden=(str(course_dir), str(out_dir)), sandbox=sandbox)
+    intake.notices.extend(overridden(course_settings(course_dir / COURSE_CONFIG), config))
 
-    def finished(job: GradeJob, print_: str, result: dict) -> None:
-        if result["reason"].startswith(START_FAILED):
-            raise AutograderError(result["reason"])
-        result = write_result(gradebook, course_dir, assignment, notebook_id, result)
+    progress = Progress(total=len(todo) + len(resumed), done=len(resumed), skipped=len(resumed),
+                        failed=sum(not results[name]["graded"] for name in resumed))
+    if on_progress:
+        on_progress(progress, "")
+
+    def finished(job: GradeJob, print_: str, graded: GradeResult) -> None:
+        if graded.reason.startswith(START_FAILED):
+            raise AutograderError(graded.reason)
+        # From here on a result is JSON, whose graded notebook and feedback are paths of stored files.
+        result = write_result(gradebook, course_dir, assignment, notebook_id, graded.to_json())
         ledger.record(job.learner, print_, result)
         results[job.learner] = result
         progress.done += 1
@@ -130,8 +142,7 @@ def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: i
     for job, print_ in suspects:
         if _run_round([(job, print_)], str(config_file), 1, finished):
             finished(job, print_, GradeResult(learner=job.learner, graded=False,
-                                              reason="crashed the grading worker (out of memory or killed?)"
-                                              ).to_json())
+                                              reason="crashed the grading worker (out of memory or killed?)"))
 
 
 def _run_round(jobs, config_file: str, workers: int, finished) -> list[tuple[GradeJob, str]]:
@@ -177,5 +188,5 @@ def _run_on_dask(todo, config: WorkerConfig, scheduler: str, finished) -> None:
                 result = future.result()
             except Exception as err:  # a worker lost mid-job: the submission is reported, the batch goes on
                 result = GradeResult(learner=job.learner, graded=False,
-                                     reason=f"the Dask worker failed: {type(err).__name__}: {err}"[:300]).to_json()
+                                     reason=f"the Dask worker failed: {type(err).__name__}: {err}"[:300])
             finished(job, print_, result)

@@ -20,6 +20,8 @@
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
+from typing import Iterator
 
 import nbgrader.api
 import sqlalchemy
@@ -39,8 +41,22 @@ def _private_engine(url: str, **options) -> sqlalchemy.Engine:
     return engine
 
 
-def share_engines() -> None:
-    """From now on, in this process (a grading worker), Gradebooks of one database share
-    one engine, whose connections do not wait for the disk."""
-    if nbgrader.api.create_engine is sqlalchemy.create_engine:
-        nbgrader.api.create_engine = functools.lru_cache(maxsize=4)(_private_engine)
+@contextmanager
+def shared_engines() -> Iterator[None]:
+    """While inside, in this process (a grading worker), Gradebooks of one database share
+    one engine, whose connections do not wait for the disk; afterwards nbgrader makes its
+    engines as before, and the shared ones are disposed of."""
+    made: list[sqlalchemy.Engine] = []
+
+    def make(url: str, **options) -> sqlalchemy.Engine:
+        made.append(_private_engine(url, **options))
+        return made[-1]
+
+    previous = nbgrader.api.create_engine
+    nbgrader.api.create_engine = functools.lru_cache(maxsize=4)(make)
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = previous
+        for engine in made:
+            engine.dispose()

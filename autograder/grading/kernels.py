@@ -15,7 +15,6 @@ Three waits in jupyter_client are idle time for every submission:
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import stat
@@ -119,7 +118,6 @@ class KernelReserve:
         self._next: tuple[GradingKernelManager, Path] | None = None
         self.verdicts: list[Path] = []  # set by the worker: the next learner's trusted reports
         self.rebuilds = 0  # kernel templates rebuilt after the one before died
-        atexit.register(self.close)
 
     def start_next(self) -> None:
         """Start a kernel for the next notebook (nothing if one is waiting)."""

@@ -5,6 +5,12 @@ the reports in a folder, one JSON file per (snippet, seed). Learner kernels
 executed by the grader are pointed at that folder (``TRUSTED_REPORTS_ENV``), so
 their check cells read the same verdicts instead of starting a browser, and
 identical snippets in one batch are judged once.
+
+Only complete judgements are kept for reuse. A run the browser could not finish
+for a reason that is not the learner's code (the machine too busy, the browser
+died: cause ``grader-error``) still grades the submission it was made for, but is
+not kept: the next submission with that snippet, in this batch or a later one,
+is judged again.
 """
 
 from __future__ import annotations
@@ -18,6 +24,12 @@ from pathlib import Path
 from ..checks.report import Report
 
 TRUSTED_REPORTS_ENV = "AUTOGRADER_TRUSTED_REPORTS"
+GRADER_ERROR = "grader-error"  # checks.causes: the grader's browser failed, not the learner's doing
+
+
+def complete(report: Report) -> bool:
+    """Whether the report judged the snippet itself: no check ended for the grader's own failure."""
+    return not any(check.cause == GRADER_ERROR for check in report.checks)
 
 
 def _checks_fingerprint() -> str:
@@ -76,9 +88,10 @@ def trusted_report(folder: str | Path, snippet: str, seed: int, *, timeout_s: fl
 
         report = run_checks(snippet, seed=seed, timeout_s=timeout_s, screenshots_dir=folder / "screenshots" / key,
                             parallel=parallel)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(report.to_json_text(), encoding="utf-8")
-        os.replace(tmp, folder / f"{key}.json")  # atomic: readers never see half a report
+        if complete(report):
+            tmp = folder / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(report.to_json_text(), encoding="utf-8")
+            os.replace(tmp, folder / f"{key}.json")  # atomic: readers never see half a report
     return report
 
 

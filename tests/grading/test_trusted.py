@@ -52,3 +52,29 @@ def test_two_workers_meeting_a_new_snippet_judge_its_seeds_side_by_side(tmp_path
     assert side_by_side == {7: True, 1913: True}  # neither worker sat waiting while the other judged
     assert [list(r) for r in results] == [[7, 1913], [7, 1913]]  # every seed, in the asked order
     assert all(r[seed].seed == seed for r in results for seed in r)
+
+
+def test_a_judgement_the_browser_could_not_finish_grades_its_submission_but_is_never_reused(tmp_path, monkeypatch):
+    """A run cut short by the grader's own failure (cause grader-error: the machine too busy, the
+    browser died) is returned for the submission at hand, not kept: the next meeting of that snippet
+    is judged again, and only a complete judgement is kept and reused."""
+    from autograder.checks.report import CheckResult
+
+    def verdict(cause):
+        return CheckResult(id="identify-after-login", title="", passed=cause is None, points=0, max_points=4,
+                           message="not your code: the machine was too busy" if cause else "", cause=cause)
+
+    runs = iter([verdict("grader-error"), verdict(None)])
+    calls = []
+
+    def run_checks(snippet, *, seed, **kwargs):
+        calls.append(seed)
+        return Report(checks=[next(runs)], seed=seed, duration_s=0.0)
+
+    monkeypatch.setattr(checks, "run_checks", run_checks)
+    first = trusted_report(tmp_path, "x()", 7)
+    assert first.checks[0].cause == "grader-error"
+    assert load_report(tmp_path, "x()", 7) is None  # not kept
+    second = trusted_report(tmp_path, "x()", 7)
+    assert second.checks[0].passed and calls == [7, 7]  # judged again
+    assert trusted_report(tmp_path, "x()", 7).checks[0].passed and calls == [7, 7]  # complete: reused
