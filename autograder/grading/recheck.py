@@ -50,6 +50,20 @@ def plan(source_nb: dict, *, skip: set[str]) -> tuple[list[str], dict[str, str]]
     return solutions, tests
 
 
+# A re-check runs the learner's cells again, at another moment of a busy batch: the same code
+# can take twice as long then, and an honest learner must not lose points for it. Learner code
+# that is slow only outside the kernel still costs the grader no more than this.
+RECHECK_SLACK_FACTOR, RECHECK_SLACK_S = 2.0, 10.0
+
+
+def bound_s(notebook_s: float | None, notebook_timeout_s: float) -> float:
+    """How long the learner's cells and the tests may take when re-checked: twice the notebook's
+    own time and 10 s more, never beyond the notebook's own limit."""
+    if notebook_s is None:
+        return notebook_timeout_s
+    return min(notebook_timeout_s, RECHECK_SLACK_FACTOR * notebook_s + RECHECK_SLACK_S)
+
+
 def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, policy: Policy,
         timeout_s: float) -> dict[str, Verdict]:
     """Each test's verdict. The learner's cells and the tests get ``timeout_s`` in all (once
@@ -68,7 +82,7 @@ def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, po
                 if learner.out_of_time:
                     break
     except OutOfTime as err:
-        reason = f"{err} (its bound: {timeout_s:.1f} s, as long as the notebook took)"
+        reason = f"{err} (its bound: {timeout_s:.1f} s, twice as long as the notebook took and 10 s more)"
         return {**verdicts, **{gid: Verdict(False, reason, judged=False) for gid in tests if gid not in verdicts}}
     except OSError as err:  # the process could not be started at all: the grader's trouble
         return {gid: Verdict(False, f"the re-check could not start: {err}", judged=False) for gid in tests}

@@ -79,9 +79,7 @@ class Worker:
         """The Python exercises, re-checked outside the kernel: that verdict decides them."""
         if not self.recheck_tests:
             return ""
-        # Bounded by the notebook's own time: a re-check never costs more than the notebook did.
-        bound_s = self.config.notebook_timeout_s
-        timeout_s = min(bound_s, result.timings_s.get("autograde", bound_s))
+        timeout_s = recheck.bound_s(result.timings_s.get("autograde"), self.config.notebook_timeout_s)
         started = time.perf_counter()
         outcome = recheck.run(recheck.learner_sources(notebook, self.solution_ids), self.recheck_tests,
                               workdir=self.root / "recheck", policy=self.runtime.recheck_policy,

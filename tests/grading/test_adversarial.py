@@ -191,10 +191,10 @@ def test_slow_is_not_cheating(graded):
     assert not [flag for flag in outside["flags"] if "test_double" in flag], outside
     assert outside["cells"]["test_double"][0] == 0
     assert outside["cells"]["test_identify_after_login"] == honest["cells"]["test_identify_after_login"]
-    # never longer than the notebook: the bound the re-check gave the learner's code is the notebook's own time
-    # (read from the verdict, not from a clock, so a busy host cannot change the outcome)
-    bound = re.search(r"its bound: ([0-9.]+) s, as long as the notebook took", outside["reason"])
-    assert bound and float(bound.group(1)) == pytest.approx(outside["timings_s"]["autograde"], abs=0.051), outside
+    # bounded by the notebook's own time (read from the verdict, not from a clock, so that a busy host cannot
+    # change the outcome): twice the notebook's and 10 s more
+    bound = re.search(r"its bound: ([0-9.]+) s, twice as long as the notebook took", outside["reason"])
+    assert bound and float(bound.group(1)) == pytest.approx(2 * outside["timings_s"]["autograde"] + 10, abs=0.051)
     from autograder.grading.outputs import write_outputs
 
     outputs = write_outputs(batch, root / "out-slow", workers=2)
