@@ -43,7 +43,7 @@ def start() -> None:
         return
     from .live import live_site
 
-    url = live_site().local_url
+    url = live_site().public_url  # behind a hub: the path through the learner's Jupyter server
     display(HTML(f"The shop is running: <a href='{url}/' target='_blank'>{url}/</a> · its blog "
                  f"<a href='{url}/blog/' target='_blank'>{url}/blog/</a> · what its tracker saw "
                  f"<a href='{url}/trk/' target='_blank'>{url}/trk/</a>"))

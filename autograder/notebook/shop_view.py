@@ -13,6 +13,8 @@ import html
 import threading
 import time
 
+from collections.abc import Mapping
+
 import ipywidgets as widgets
 from IPython.display import IFrame
 
@@ -28,9 +30,11 @@ POLL_S = 1.0
 
 
 class ShopView:
-    def __init__(self, *, site: SimulatedSite | None = None, height_px: int = 420) -> None:
+    def __init__(self, *, site: SimulatedSite | None = None, height_px: int = 420,
+                 env: Mapping[str, str] | None = None) -> None:
         self.site = site or live_site()
         self.height_px = height_px
+
         self.inspector = widgets.HTML()
         self.visit_output = widgets.HTML()
         self.visit_button = widgets.Button(description="Run a scripted visit", icon="play",
@@ -53,7 +57,7 @@ class ShopView:
                            "read the blog, log out… and watch the tracker under the shop.</p>")
 
     def iframe(self) -> IFrame:
-        return IFrame(self.site.local_url + "/", width="100%", height=self.height_px)
+        return IFrame(self.site.public_url + "/", width="100%", height=self.height_px)
 
     def refresh(self) -> None:
         requests = self.site.requests()
