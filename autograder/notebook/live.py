@@ -37,6 +37,11 @@ def start_shop(snippet: str = "", *, env: Mapping[str, str] | None = None) -> Si
     return site
 
 
+def shop_problem(site: SimulatedSite, *, env: Mapping[str, str] | None = None) -> str | None:
+    """One line saying why the learner's browser cannot reach ``site``, or None."""
+    return proxy.problem(proxy.placement(env), site.public_url)
+
+
 def live_site() -> SimulatedSite:
     """Started on first use, stopped when the kernel exits."""
     global _site

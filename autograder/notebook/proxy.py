@@ -11,12 +11,18 @@ server's URL as the kernel reaches it, e.g. ``http://127.0.0.1:8888/``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 EXPLICIT = "AUTOGRADER_JUPYTER_URL"
+PROBE_TIMEOUT_S = 2.0
+FIX_MISSING = ("install it where the Jupyter server runs (pip install jupyter-server-proxy), then restart "
+               "the server (on a hub: File > Hub Control Panel > Stop My Server, then Start My Server)")
 
 
 @dataclass(frozen=True)
@@ -50,3 +56,40 @@ def placement(env: Mapping[str, str] | None = None) -> Placement:
         return Placement(prefix=_with_slashes(env["JUPYTERHUB_SERVICE_PREFIX"]),
                          server_url=url.rstrip("/") + "/" if url else None)
     return Placement()
+
+
+def _status(url: str, timeout_s: float) -> int:
+    """The HTTP status of an anonymous GET, without following redirects (a log-in page is an answer)."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout_s) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def problem(where: Placement, public_path: str, *, timeout_s: float = PROBE_TIMEOUT_S) -> str | None:
+    """One line saying why the learner's browser cannot reach the shop at ``public_path``
+    and how to fix it, or None when nothing is known to be wrong. Bounded by ``timeout_s``."""
+    if not where.proxied:
+        return None
+    if where.server_url is None:
+        if importlib.util.find_spec("jupyter_server_proxy") is None:
+            return f"The live shop needs jupyter-server-proxy, which is not installed: {FIX_MISSING}."
+        return None
+    # No trailing slash: Jupyter redirects any unknown "path/" to "path", which would pass for an answer.
+    url = urllib.parse.urljoin(where.server_url, public_path.rstrip("/"))
+    try:
+        status = _status(url, timeout_s)
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", err)
+        return (f"The live shop cannot be shown: your Jupyter server at {where.server_url} does not answer "
+                f"({reason}); if you are on a hub, the hub or your server is down: reload this page, log in "
+                "again and re-run this cell.")
+    if status == 404:  # Jupyter answers, but no handler serves proxy/<port>/: the extension is not loaded
+        return f"The live shop cannot be shown: your Jupyter server has no jupyter-server-proxy: {FIX_MISSING}."
+    return None  # 200, or the server's log-in redirect / 403 for an anonymous probe: the proxy is there

@@ -1,7 +1,8 @@
 """The live shop through a real Jupyter server's jupyter-server-proxy, as on a hub:
 a real server (single user, token auth, loopback), the notebook's frame rendered at
 the server's origin in Chromium, the shop's pages inside it, a log-in that works, the
-shop's cookies scoped to its path, and none of Jupyter's cookies reaching the shop."""
+shop's cookies scoped to its path, and none of Jupyter's cookies reaching the shop.
+With the proxy switched off, the notebook says so in one line and the lesson runs on."""
 
 import asyncio
 import time
@@ -12,6 +13,7 @@ from playwright.async_api import async_playwright, expect
 from autograder.browser import LAUNCH_ARGS, find_chromium
 from autograder.notebook.live import start_shop
 from autograder.notebook.shop_view import ShopView
+from autograder.notebook.visit import findings, scripted_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REFERENCE = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
@@ -67,6 +69,7 @@ def test_the_shop_through_jupyter_server_proxy(jupyter):
     try:
         recorder = shop._app.app = CookieRecorder(shop._app.app)
         view = ShopView(site=shop, env=env)
+        assert view.problem is None
         assert view.iframe().src == f"/proxy/{shop.port}/{shop.public_url.rpartition('/')[2]}/"
         cookies = asyncio.run(asyncio.wait_for(learner_logs_in_through_the_frame(jupyter, view.iframe()._repr_html_()),
                                                timeout=90))
@@ -85,5 +88,19 @@ def test_the_shop_through_jupyter_server_proxy(jupyter):
             time.sleep(0.1)
         alice = [p for p in shop.people() if ALICE in p.ids]
         assert len(alice) == 1 and any(e["name"] == "Viewed blog page" for e in alice[0].events)
+    finally:
+        shop.stop()
+
+
+def test_without_the_proxy_the_notebook_says_so_and_the_lesson_runs_on(jupyter_without_proxy):
+    env = {"AUTOGRADER_JUPYTER_URL": jupyter_without_proxy.url}
+    shop = start_shop(REFERENCE, env=env)
+    try:
+        view = ShopView(site=shop, env=env)
+        assert view.problem is not None and "\n" not in view.problem
+        assert "no jupyter-server-proxy" in view.problem and "pip install jupyter-server-proxy" in view.problem
+        assert "<iframe" not in view.iframe()._repr_html_()
+        visit = scripted_visit(REFERENCE, site=shop, seed=5)  # in the kernel's own Chromium: no proxy needed
+        assert visit.problem is None and [ok for ok, _ in findings(visit)][:5] == [True] * 5
     finally:
         shop.stop()
