@@ -2,12 +2,16 @@
 authenticator, the local-process spawner, loopback only): a learner logs in through the
 hub in Chromium, opens a notebook in JupyterLab, and the live shop renders inside the
 frame through the hub and their server's jupyter-server-proxy; a log-in in the frame
-works. Nothing the hub starts listens on a non-loopback address."""
+works; Check my work runs in the learner's server, whose memory and CPU are measured
+meanwhile (printed: the README's per-user limits come from here). Nothing the hub
+starts listens on a non-loopback address."""
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import httpx
 import nbformat
 import psutil
 import pytest
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright, expect
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
@@ -29,6 +34,7 @@ ALICE = "alice.martin@example.com"
 CELL = ("from autograder.notebook import state\nfrom autograder.notebook.shop_view import ShopView\n"
         "state.store(\"if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\")\n"
         "view = ShopView()\ndisplay(view.note, view.iframe())")
+CHECK_CELL = "from autograder.notebook.check_button import check_button\ncheck_button()"
 CONFIG = """
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {port}
@@ -68,7 +74,8 @@ def hub(tmp_path):
         singleuser=str(bin_dir / "jupyterhub-singleuser")))
     home = tmp_path / "home" / "ann"
     home.mkdir(parents=True)
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)], metadata={
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL), nbformat.v4.new_code_cell(CHECK_CELL)],
+                                        metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbformat.write(notebook, str(home / "shop.ipynb"))
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
@@ -109,7 +116,53 @@ def listening_addresses(proc: psutil.Process) -> set[str]:
     return addresses
 
 
-async def learner_sees_the_shop(url: str) -> dict:
+class Usage:
+    """The learner's server and everything under it (kernel, Playwright's driver, Chromium), sampled
+    every ``every_s``: peak proportional set size (shared pages counted once over the tree) and CPU."""
+
+    def __init__(self, root: psutil.Process, every_s: float = 0.25) -> None:
+        self.root, self.every_s = root, every_s
+        self.peak_pss_mb = 0.0
+        self.cpu_s: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def sample(self) -> float:
+        pss = 0
+        for process in [self.root, *self.root.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+                self.cpu_s[process.pid] = times.user + times.system + times.children_user + times.children_system
+                pss += process.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        self.peak_pss_mb = max(self.peak_pss_mb, pss / 2**20)
+        return pss / 2**20
+
+    def start(self) -> None:
+        self.sample()
+        self.before_cpu_s, self.started = sum(self.cpu_s.values()), time.perf_counter()
+
+        def loop() -> None:
+            while not self._stop.wait(self.every_s):
+                self.sample()
+
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sample()
+        self.wall_s = time.perf_counter() - self.started
+        self.used_cpu_s = sum(self.cpu_s.values()) - self.before_cpu_s
+
+
+def learner_server(hub_proc: psutil.Process) -> psutil.Process:
+    return next(p for p in hub_proc.children(recursive=True) if "jupyterhub-singleuser" in " ".join(p.cmdline()))
+
+
+async def learner_sees_the_shop(url: str, hub_proc: psutil.Process, failed_shot: Path) -> dict:
     seen = {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
@@ -122,11 +175,17 @@ async def learner_sees_the_shop(url: str) -> dict:
             await page.locator("#login_submit").click()
             await page.wait_for_url("**/user/ann/lab**", timeout=90_000)
             await page.goto(f"{url}/user/ann/lab/tree/shop.ipynb")
-            await page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-            await page.get_by_role("menuitem", name="Run").click()
-            await page.get_by_text("Run All Cells", exact=True).click()
+            await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
             frame_element = page.locator(".jp-OutputArea-output iframe")
-            await frame_element.wait_for(timeout=90_000)
+            for _ in range(3):  # a Run All sent while the kernel's channels still connect can be lost
+                await page.get_by_role("menuitem", name="Run").click()
+                await page.get_by_text("Run All Cells", exact=True).click()
+                try:
+                    await frame_element.wait_for(timeout=30_000)
+                    break
+                except PlaywrightTimeout:
+                    pass
+            await frame_element.wait_for(timeout=1_000)
             seen["src"] = await frame_element.get_attribute("src")
             frame = page.frame_locator(".jp-OutputArea-output iframe")
             await expect(frame.locator("h1")).to_have_text("Know every customer, not just every click",
@@ -137,16 +196,32 @@ async def learner_sees_the_shop(url: str) -> dict:
             await frame.locator("button[type=submit]").click()
             await expect(frame.locator("#account-email")).to_have_text(ALICE, timeout=30_000)
             seen["cookies"] = await page.context.cookies()
+
+            usage = Usage(learner_server(hub_proc))
+            seen["idle_pss_mb"] = usage.sample()
+            usage.start()
+            await page.get_by_role("button", name="Check my work").click()
+            await page.get_by_text(re.compile(r"\d+/20 points")).first.wait_for(timeout=120_000)
+            usage.stop()
+            seen["usage"] = usage
+        except Exception:  # what JupyterLab showed, for the failure's report
+            await page.screenshot(path=str(failed_shot))
+            print(f"JupyterLab at the failure ({failed_shot}):", await page.locator(".jp-Notebook").inner_text())
+            raise
         finally:
             await browser.close()
     return seen
 
 
-def test_a_learner_sees_the_live_shop_through_the_hub(hub):
+def test_a_learner_sees_the_live_shop_through_the_hub(hub, tmp_path):
     url, proc = hub
     started = time.perf_counter()
-    seen = asyncio.run(asyncio.wait_for(learner_sees_the_shop(url), timeout=240))
-    print(f"\nhub: log-in to the shop's frame in {time.perf_counter() - started:.1f} s")
+    seen = asyncio.run(asyncio.wait_for(learner_sees_the_shop(url, psutil.Process(proc.pid), tmp_path / "failed.png"), timeout=300))
+    usage = seen["usage"]
+    print(f"\nhub: log-in to checklist in {time.perf_counter() - started:.1f} s; learner's server (server, kernel, "
+          f"driver, Chromium): {seen['idle_pss_mb']:.0f} MB PSS before checking, peak {usage.peak_pss_mb:.0f} MB "
+          f"while checking; {usage.used_cpu_s:.1f} CPU-s in {usage.wall_s:.1f} s "
+          f"({usage.used_cpu_s / usage.wall_s:.2f} cores on average)")
     assert seen["src"].startswith("/user/ann/proxy/") and "/s-" in seen["src"]
     shop_path = seen["src"].rstrip("/")
     km_ai = [c for c in seen["cookies"] if c["name"] == "km_ai"]
