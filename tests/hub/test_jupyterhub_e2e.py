@@ -8,14 +8,10 @@ starts listens on a non-loopback address."""
 
 import asyncio
 import re
-import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import nbformat
 import psutil
 import pytest
@@ -24,86 +20,24 @@ from playwright.async_api import async_playwright, expect
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
 
-from .conftest import free_port
+from .conftest import PASSWORD, jupyterhub
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-REPO = Path(__file__).resolve().parents[2]
-CHP = REPO / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-PASSWORD = "hub-test-password"
 ALICE = "alice.martin@example.com"
 CELL = ("from autograder.notebook import state\nfrom autograder.notebook.shop_view import ShopView\n"
         "state.store(\"if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\")\n"
         "view = ShopView()\ndisplay(view.note, view.iframe())")
 CHECK_CELL = "from autograder.notebook.check_button import check_button\ncheck_button()"
-CONFIG = """
-c.JupyterHub.ip = "127.0.0.1"
-c.JupyterHub.port = {port}
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {hub_port}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
-c.ConfigurableHTTPProxy.command = [{chp!r}]
-c.JupyterHub.db_url = "sqlite:///{root}/hub.sqlite"
-c.JupyterHub.cookie_secret_file = "{root}/cookie_secret"
-c.JupyterHub.pid_file = "{root}/hub.pid"
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = {password!r}
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = "{root}/home/{{username}}"
-c.Spawner.ip = "127.0.0.1"
-c.Spawner.cmd = [{singleuser!r}]
-c.Spawner.args = ["--allow-root"]
-c.Spawner.default_url = "/lab"
-c.Spawner.http_timeout = 60
-c.Spawner.start_timeout = 60
-"""
-
-
-def hub_available() -> bool:
-    return CHP.exists() and shutil.which("jupyterhub", path=str(Path(sys.executable).parent)) is not None
-
-
 @pytest.fixture
 def hub(tmp_path):
-    if not hub_available():
-        pytest.fail("the hub test needs jupyterhub and configurable-http-proxy: run `make setup`")
-    port = free_port()
-    bin_dir = Path(sys.executable).parent
-    (tmp_path / "jupyterhub_config.py").write_text(CONFIG.format(
-        port=port, hub_port=free_port(), api_port=free_port(), chp=str(CHP), root=tmp_path, password=PASSWORD,
-        singleuser=str(bin_dir / "jupyterhub-singleuser")))
     home = tmp_path / "home" / "ann"
     home.mkdir(parents=True)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL), nbformat.v4.new_code_cell(CHECK_CELL)],
                                         metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbformat.write(notebook, str(home / "shop.ipynb"))
-    env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "CONFIGPROXY_AUTH_TOKEN": "chp-" + tmp_path.name}
-    log = (tmp_path / "hub.log").open("w")
-    proc = subprocess.Popen([str(bin_dir / "jupyterhub"), "-f", str(tmp_path / "jupyterhub_config.py")],
-                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/hub/api", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("JupyterHub did not start:\n" + (tmp_path / "hub.log").read_text()[-3000:])
-            time.sleep(0.3)
-        yield url, proc
-    finally:
-        proc.terminate()  # the hub stops the servers it spawned, then its proxy
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+    with jupyterhub(tmp_path) as running:
+        yield running.url, running.proc
 
 
 def listening_addresses(proc: psutil.Process) -> set[str]:
