@@ -131,13 +131,20 @@ async def learner_sees_the_shop(url: str, hub_proc: psutil.Process, failed_shot:
             await expect(frame.locator("#account-email")).to_have_text(ALICE, timeout=30_000)
             seen["cookies"] = await page.context.cookies()
 
-            usage = Usage(learner_server(hub_proc))
-            seen["idle_pss_mb"] = usage.sample()
-            usage.start()
-            await page.get_by_role("button", name="Check my work").click()
-            await page.get_by_text(re.compile(r"\d+/20 points")).first.wait_for(timeout=120_000)
-            usage.stop()
-            seen["usage"] = usage
+            server = learner_server(hub_proc)
+            seen["idle_pss_mb"] = Usage(server).sample()
+            button, answer = page.get_by_role("button", name="Check my work"), page.get_by_text(re.compile(r"\d+/20 points"))
+            seen["usage"] = []
+            for press in range(2):  # the first press starts the kernel's Chromium, the second finds it warm
+                usage = Usage(server)
+                usage.start()
+                await button.click()
+                if press:
+                    await expect(button).to_be_disabled()
+                    await expect(button).to_be_enabled(timeout=120_000)
+                await answer.first.wait_for(timeout=120_000)
+                usage.stop()
+                seen["usage"].append(usage)
         except Exception:  # what JupyterLab showed, for the failure's report
             await page.screenshot(path=str(failed_shot))
             print(f"JupyterLab at the failure ({failed_shot}):", await page.locator(".jp-Notebook").inner_text())
@@ -151,11 +158,11 @@ def test_a_learner_sees_the_live_shop_through_the_hub(hub, tmp_path):
     url, proc = hub
     started = time.perf_counter()
     seen = asyncio.run(asyncio.wait_for(learner_sees_the_shop(url, psutil.Process(proc.pid), tmp_path / "failed.png"), timeout=300))
-    usage = seen["usage"]
-    print(f"\nhub: log-in to checklist in {time.perf_counter() - started:.1f} s; learner's server (server, kernel, "
-          f"driver, Chromium): {seen['idle_pss_mb']:.0f} MB PSS before checking, peak {usage.peak_pss_mb:.0f} MB "
-          f"while checking; {usage.used_cpu_s:.1f} CPU-s in {usage.wall_s:.1f} s "
-          f"({usage.used_cpu_s / usage.wall_s:.2f} cores on average)")
+    print(f"\nhub: log-in to two checklists in {time.perf_counter() - started:.1f} s; learner's server (server, "
+          f"kernel, driver, Chromium): {seen['idle_pss_mb']:.0f} MB PSS before checking")
+    for label, usage in zip(("first press", "second press"), seen["usage"]):
+        print(f"  {label}: peak {usage.peak_pss_mb:.0f} MB PSS; {usage.used_cpu_s:.1f} CPU-s in {usage.wall_s:.1f} s "
+              f"({usage.used_cpu_s / usage.wall_s:.2f} cores on average)")
     assert seen["src"].startswith("/user/ann/proxy/") and "/s-" in seen["src"]
     shop_path = seen["src"].rstrip("/")
     km_ai = [c for c in seen["cookies"] if c["name"] == "km_ai"]
