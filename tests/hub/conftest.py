@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 
@@ -158,3 +159,13 @@ def jupyterhub(tmp_path: Path, *, start_timeout_s: float = 60):
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+def listening_addresses(proc: psutil.Process) -> set[str]:
+    addresses = set()
+    for process in [proc, *proc.children(recursive=True)]:
+        try:
+            addresses |= {c.laddr.ip for c in process.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+        except psutil.NoSuchProcess:
+            pass
+    return addresses

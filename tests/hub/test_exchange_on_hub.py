@@ -15,12 +15,13 @@ from pathlib import Path
 
 import httpx
 import nbformat
+import psutil
 import pytest
 
 from autograder.notebook.course import COURSE_ID, release_course
 from autograder.notebook_paths import ASSIGNMENT
 
-from .conftest import REPO, jupyterhub
+from .conftest import REPO, jupyterhub, listening_addresses
 
 pytestmark = pytest.mark.slow
 RIGHT = ("%%identify_snippet\nif (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
@@ -94,6 +95,7 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
             assert assignments(hub, name, "submit")["success"]
             after = assignments(hub, name)["value"]
             assert [(a["status"], len(a.get("submissions", []))) for a in after] == [("fetched", 0), ("submitted", 1)]
+        assert listening_addresses(psutil.Process(hub.proc.pid)) <= {"127.0.0.1"}  # hub, proxy, both servers
 
     nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["ann", "bob"]

@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright, expect
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
 
-from .conftest import PASSWORD, jupyterhub
+from .conftest import PASSWORD, jupyterhub, listening_addresses
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ALICE = "alice.martin@example.com"
@@ -38,16 +38,6 @@ def hub(tmp_path):
     nbformat.write(notebook, str(home / "shop.ipynb"))
     with jupyterhub(tmp_path) as running:
         yield running.url, running.proc
-
-
-def listening_addresses(proc: psutil.Process) -> set[str]:
-    addresses = set()
-    for process in [proc, *proc.children(recursive=True)]:
-        try:
-            addresses |= {c.laddr.ip for c in process.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
-        except psutil.NoSuchProcess:
-            pass
-    return addresses
 
 
 class Usage:
