@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JupyterHub's proxy, from the npm registry, for the hub test (tests/hub/); kept inside .venv
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
 .PHONY: setup test demo site lab release bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(CHP)
 	@$(PY) -m autograder browser --ensure
 	@# bubblewrap confines learner kernels while grading (README: Sandbox); without it grading runs unconfined
 	@command -v bwrap >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
@@ -21,6 +23,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(CHP):
+	@command -v npm >/dev/null 2>&1 || { echo "note: no npm: the JupyterHub test cannot run (apt-get install -y npm)"; exit 0; }
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@4
 
 test: setup
 	$(PY) -m pytest

@@ -41,9 +41,13 @@ def _visit(snippet: str, label: str, *, seed: int | None = None):
 def start() -> None:
     if _skipped("Starting the shop"):
         return
-    from .live import live_site
+    from .live import live_site, shop_problem
 
-    url = live_site().local_url
+    problem = shop_problem(live_site())
+    if problem is not None:  # links the learner's browser cannot open would only fail silently
+        display(HTML(f"<p role='alert'><b>{html.escape(problem)}</b></p>"))
+        return
+    url = live_site().public_url  # behind a hub: the path through the learner's Jupyter server
     display(HTML(f"The shop is running: <a href='{url}/' target='_blank'>{url}/</a> · its blog "
                  f"<a href='{url}/blog/' target='_blank'>{url}/blog/</a> · what its tracker saw "
                  f"<a href='{url}/trk/' target='_blank'>{url}/trk/</a>"))

@@ -13,13 +13,15 @@ import html
 import threading
 import time
 
+from collections.abc import Mapping
+
 import ipywidgets as widgets
-from IPython.display import IFrame
+from IPython.display import HTML, IFrame
 
 from ..errors import AutograderError
 from ..site import SimulatedSite
 from . import state
-from .live import live_site
+from .live import live_site, shop_problem
 from .render import first_html, inspector_html, visit_html
 from .visit import findings, scripted_visit_async
 
@@ -28,9 +30,12 @@ POLL_S = 1.0
 
 
 class ShopView:
-    def __init__(self, *, site: SimulatedSite | None = None, height_px: int = 420) -> None:
+    def __init__(self, *, site: SimulatedSite | None = None, height_px: int = 420,
+                 env: Mapping[str, str] | None = None) -> None:
         self.site = site or live_site()
         self.height_px = height_px
+        # Asked once, bounded: a frame the learner's browser cannot load would stay blank and say nothing.
+        self.problem = shop_problem(self.site, env=env)
         self.inspector = widgets.HTML()
         self.visit_output = widgets.HTML()
         self.visit_button = widgets.Button(description="Run a scripted visit", icon="play",
@@ -52,8 +57,13 @@ class ShopView:
                            + " Log in as <code>alice.martin@example.com</code> (password <code>identify-me</code>), "
                            "read the blog, log out… and watch the tracker under the shop.</p>")
 
-    def iframe(self) -> IFrame:
-        return IFrame(self.site.local_url + "/", width="100%", height=self.height_px)
+    def iframe(self) -> IFrame | HTML:
+        """The shop in a frame, or, when the learner's browser cannot reach it, one line that
+        says why and how to fix it (the scripted visit and the checks run in the kernel and still work)."""
+        if self.problem is not None:
+            return HTML(f'<p role="alert"><b>{html.escape(self.problem)}</b> The scripted visit below and '
+                        "Check my work still run without it.</p>")
+        return IFrame(self.site.public_url + "/", width="100%", height=self.height_px)
 
     def refresh(self) -> None:
         requests = self.site.requests()

@@ -28,4 +28,5 @@ def create_app(*, accounts: AccountStore, tracker: TrackerStore, snippet: str = 
     app.state.snippet = snippet
     app.state.snippets = {}  # run tag -> snippet, for checks sharing the server
     app.state.view_arrivals = ViewArrivals()  # page_load.py: a page's load waits for its library
+    app.state.mount = None  # hosts.Mount once the site is served under a path (server.serve_under)
     return HostRouter(app)

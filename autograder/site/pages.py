@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from .accounts import DEMO_CUSTOMERS, DEMO_PASSWORD, Customer
-from .hosts import RUN_HEADER, origins_for
+from .hosts import RUN_HEADER, Mount, origins_for
 from .tracker_store import COURSE_KEY
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -39,9 +39,11 @@ def embed_in_script(code: str) -> str:
     return _CLOSE_SCRIPT.sub(r"<\\/\1", code).replace("<!--", "<\\!--")
 
 
-def install_snippet(host_header: str) -> str:
-    origins = origins_for(host_header)
+def install_snippet(host_header: str, mount: Mount | None = None) -> str:
+    origins = origins_for(host_header, mount)
     cookie_domain = f"\nvar KM_COOKIE_DOMAIN = '{origins.cookie_domain}';" if origins.cookie_domain else ""
+    if origins.cookie_path != "/":  # the mount's path comes from a user name: JSON-quote it
+        cookie_domain += f"\nvar KM_COOKIE_PATH = {embed_in_script(json.dumps(origins.cookie_path))};"
     return INSTALL_SNIPPET.format(key=COURSE_KEY, tracker=origins.tracker, cookie_domain=cookie_domain)
 
 
@@ -54,12 +56,13 @@ def learner_snippet(request: Request) -> str:
 def render(request: Request, template: str, *, page: str, title: str, customer: Customer | None = None,
            just_logged_out: bool = False, status_code: int = 200, **context):
     host = request.headers.get("host", "127.0.0.1")
-    origins = origins_for(host)
+    mount = request.app.state.mount
+    origins = origins_for(host, mount)
     on_blog = page == "blog"
     acme = {"page": page, "customer": customer.to_json() if customer else None, "justLoggedOut": just_logged_out}
     context.update(
         acme_json=json.dumps(acme).replace("<", "\\u003c"),
-        install_snippet=install_snippet(host),
+        install_snippet=install_snippet(host, mount),
         learner_snippet=embed_in_script(learner_snippet(request)),
         title=title,
         page=page,

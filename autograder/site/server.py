@@ -7,13 +7,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 
 from ..errors import AutograderError
 from .accounts import AccountStore
 from .app import create_app
-from .hosts import BLOG_HOST, BROWSER_ARGS, SHOP_HOST, TRACKER_HOST
+from .hosts import BLOG_HOST, BROWSER_ARGS, SHOP_HOST, TRACKER_HOST, Mount
 from .people import Person
 from .tracker_store import TrackerStore
 
@@ -114,6 +115,24 @@ class SimulatedSite:
         self._app.app.state.snippets.pop(run, None)
 
     # -- where things are
+    def serve_under(self, path: str, *, proxy_prefix: str = "") -> None:
+        """Serve local and proxied browsers under ``path`` (e.g. ``/s-1a2b``): links, redirects and
+        cookies stay under it. ``proxy_prefix`` is what a proxy that strips its own prefix puts in
+        front (``/user/ann/proxy/PORT``); the realistic hosts keep serving from ``/``."""
+        # Percent-quoted: a user name in a hub's prefix may hold quotes or '<', and the path is
+        # written into attributes, JavaScript strings and cookie paths.
+        path, proxy_prefix = (quote(part, safe="/%-._~") for part in ("/" + path.strip("/"), proxy_prefix.rstrip("/")))
+        self._app.app.state.mount = Mount(arriving=path, public=proxy_prefix + path)
+
+    @property
+    def public_url(self) -> str:
+        """Where a person's browser opens the shop: ``local_url`` plus the mount, or, behind a
+        proxy, a root-relative path that takes the scheme and host of the page it is on."""
+        mount = self._app.app.state.mount
+        if mount is None:
+            return self.local_url
+        return mount.public if mount.public != mount.arriving else self.local_url + mount.public
+
     @property
     def shop_url(self) -> str:
         return f"http://{SHOP_HOST}:{self.port}"

@@ -7,11 +7,9 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from .accounts import AccountStore, SignUpError
-from .hosts import RUN_HEADER, origins_for
+from .hosts import LOGGED_OUT_COOKIE, RUN_HEADER, SESSION_COOKIE, Origins, origins_for, relative_location
 from .pages import render
 
-SESSION_COOKIE = "acme_session"
-LOGGED_OUT_COOKIE = "acme_logged_out"
 
 BLOG_POSTS = {
     "identities-101": {
@@ -42,13 +40,21 @@ def _customer(request: Request):
     return _store(request).customer_for(request.cookies.get(SESSION_COOKIE))
 
 
+def _origins(request: Request) -> Origins:
+    return origins_for(request.headers.get("host", ""), request.app.state.mount)
+
+
 def _redirect(request: Request, path: str) -> RedirectResponse:
-    return RedirectResponse(origins_for(request.headers.get("host", "")).shop + path, status_code=303)
+    origins = _origins(request)
+    if origins.path_based:
+        return RedirectResponse(relative_location(request.url.path, path), status_code=303)
+    return RedirectResponse(origins.shop + path, status_code=303)
 
 
 def _logged_in(request: Request, customer) -> RedirectResponse:
     response = _redirect(request, "/account")
-    response.set_cookie(SESSION_COOKIE, _store(request).open_session(customer), httponly=True, samesite="lax")
+    response.set_cookie(SESSION_COOKIE, _store(request).open_session(customer), httponly=True, samesite="lax",
+                        path=_origins(request).cookie_path)
     return response
 
 
@@ -58,7 +64,7 @@ def _simple_page(page: str, template: str, title: str):
         response = render(request, template, page=page, title=title, customer=_customer(request),
                           just_logged_out=just_logged_out)
         if just_logged_out:  # only the first page after a log-out says so
-            response.delete_cookie(LOGGED_OUT_COOKIE)
+            response.delete_cookie(LOGGED_OUT_COOKIE, path=_origins(request).cookie_path)
         return response
     return endpoint
 
@@ -101,8 +107,9 @@ async def account(request: Request):
 async def logout(request: Request):
     _store(request).close_session(request.cookies.get(SESSION_COOKIE))
     response = _redirect(request, "/")
-    response.delete_cookie(SESSION_COOKIE)
-    response.set_cookie(LOGGED_OUT_COOKIE, "1", httponly=True, samesite="lax")
+    cookie_path = _origins(request).cookie_path
+    response.delete_cookie(SESSION_COOKIE, path=cookie_path)
+    response.set_cookie(LOGGED_OUT_COOKIE, "1", httponly=True, samesite="lax", path=cookie_path)
     return response
 
 

@@ -41,7 +41,7 @@ async def track(request: Request):
 
 
 async def library(request: Request):
-    tracker = origins_for(request.headers.get("host", "")).tracker
+    tracker = origins_for(request.headers.get("host", ""), request.app.state.mount).tracker
     # Cacheable like the real CDN-served library: later pages load it from cache.
     return Response(KM_JS.replace("__TRACKER__", tracker), media_type="text/javascript",
                     headers={"cache-control": "public, max-age=300"})

@@ -86,8 +86,14 @@
     return '.' + host.replace(/^www\./, '');
   }
 
+  // Not a setting of the real library: the simulated shop sets it when it is mounted under
+  // a path (behind a Jupyter server's proxy), so its cookies stay under that path.
+  function cookiePath() {
+    return typeof window.KM_COOKIE_PATH === 'string' && window.KM_COOKIE_PATH ? window.KM_COOKIE_PATH : '/';
+  }
+
   function setCookie(name, value, lifetimeMs) {
-    var parts = [name + '=' + encodeURIComponent(value), 'path=/'];
+    var parts = [name + '=' + encodeURIComponent(value), 'path=' + cookiePath()];
     if (lifetimeMs !== undefined) parts.push('expires=' + new Date(Date.now() + lifetimeMs).toUTCString());
     var domain = cookieDomain();
     if (domain) parts.push('domain=' + domain);
