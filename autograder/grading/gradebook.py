@@ -82,6 +82,23 @@ def open_gradebook(course_dir: Path) -> Gradebook:
     return Gradebook(gradebook_url(course_dir))
 
 
+# What nbgrader's exchange hands the instructor beside a submission, and what its
+# ``release_feedback`` reads beside each learner's feedback (to name the feedback for that
+# submission). Written by the learner's side: small files, copied only when they are.
+SUBMISSION_RECEIPTS = ("timestamp.txt", "submission_secret.txt")
+RECEIPT_MAX_BYTES = 1024
+
+
+def copy_submission_receipts(source_dir: Path, dest_dir: Path) -> None:
+    """Copy nbgrader's receipts of a submission from ``source_dir`` into ``dest_dir``."""
+    for name in SUBMISSION_RECEIPTS:
+        source, dest = source_dir / name, dest_dir / name
+        if source.is_file() and not source.is_symlink() and source.stat().st_size <= RECEIPT_MAX_BYTES \
+                and source.resolve() != dest.resolve():
+            dest_dir.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(source.read_bytes())
+
+
 def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
     """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
     their autograded notebook and feedback in the course; returns the result pointing at
@@ -111,6 +128,8 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(result[kind], encoding="utf-8")
             result[kind] = str(dest)
+            # as nbgrader's autograde and generate_feedback do, so that release_feedback works
+            copy_submission_receipts(course_dir / "submitted" / learner / assignment, dest.parent)
     return result
 
 

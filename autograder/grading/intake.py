@@ -37,6 +37,7 @@ from nbgrader.plugins import FileNameCollectorPlugin
 from nbgrader.utils import parse_utc
 
 from ..errors import UnusableInput
+from .gradebook import copy_submission_receipts
 from .zip_entries import notebook_entries
 
 CANVAS = r"^(?:.*/)?(?P<name>[^/_]+)(?P<late>_LATE)?_(?P<student_id>\d+)_(?P<submission>\d+)_(?P<file_id>[^/]+)$"
@@ -167,6 +168,8 @@ def collect(source: str | Path, *, submitted_dir: Path, assignment: str, noteboo
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.resolve() != keep.path.resolve():
             shutil.copyfile(keep.path, dest)
+            if keep.scheme == "folder":  # from nbgrader's layout: its receipts go along
+                copy_submission_receipts(keep.path.parent, dest.parent)
         name = PurePosixPath(keep.relative).name
         if name != notebook_name and PurePosixPath(name).stem != learner:
             intake.notices.append(f"{learner}: {name} graded as {notebook_name}")
