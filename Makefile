@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: setup test demo site lab release bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(AXE)
 	@$(PY) -m autograder browser --ensure
 	@# bubblewrap confines learner kernels while grading (README: Sandbox); without it grading runs unconfined
 	@command -v bwrap >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
@@ -21,6 +22,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# axe-core (npm) scans the lab's pages for accessibility in the browser tests; pinned by package-lock.json.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
 
 test: setup
 	$(PY) -m pytest
@@ -41,4 +47,4 @@ bench: setup
 	$(PY) benchmarks/bench_site.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules
