@@ -14,6 +14,7 @@ from autograder.checks import CHECKS, CheckResult, Report
 from autograder.grading.class_report import write_class_report
 from autograder.grading.feedback import write_feedback
 from autograder.grading.summary import summarize
+from autograder.notebook.render import pending_html, report_html, visit_html
 
 from .axe import describe, scan
 from .grading.hostile import PIXEL, hostile_outputs
@@ -54,6 +55,14 @@ def _scan(engine, **page) -> list[dict]:
 
 async def _async_scan(engine, **page):
     return await scan(await engine.browser(), **page)
+
+
+def test_check_my_work_pending_and_result_have_no_serious_violation(engine, tmp_path):
+    report = _report(tmp_path)
+    pending = pending_html(decided={c.id: c for c in report.checks[:3]})
+    for fragment in (pending, report_html(report, snippet="_kmq.push(['identify', x]);")):
+        found = _scan(engine, html=_page(fragment))
+        assert found == [], describe(found)
 
 
 def test_the_feedback_page_and_the_class_report_have_no_serious_violation(engine, tmp_path):
