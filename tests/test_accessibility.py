@@ -14,7 +14,9 @@ from autograder.checks import CHECKS, CheckResult, Report
 from autograder.grading.class_report import write_class_report
 from autograder.grading.feedback import write_feedback
 from autograder.grading.summary import summarize
-from autograder.notebook.render import pending_html, report_html, visit_html
+from autograder.notebook.crowd import CrowdResult
+from autograder.notebook.crowd_plot import crowd_html
+from autograder.notebook.render import STYLE, pending_html, people_html, report_html, timeline_html
 
 from .axe import describe, scan
 from .grading.hostile import PIXEL, hostile_outputs
@@ -63,6 +65,14 @@ def test_check_my_work_pending_and_result_have_no_serious_violation(engine, tmp_
     for fragment in (pending, report_html(report, snippet="_kmq.push(['identify', x]);")):
         found = _scan(engine, html=_page(fragment))
         assert found == [], describe(found)
+
+
+def test_the_lessons_pictures_and_tables_have_no_serious_violation(engine):
+    crowd = crowd_html([CrowdResult("your snippet", 6, 6, 6), CrowdResult("identify('customer')", 6, 1, 1,
+                                                                             [("customer", 6)])])
+    steps = [{"label": "blog", "url": "blog.acme.test/", "km_ai": LONG_ID, "km_ni": LONG_ID, "ki": LONG_ID}]
+    found = _scan(engine, html=_page(STYLE + crowd + timeline_html(steps, 0) + people_html([[LONG_ID, "x"]])))
+    assert found == [], describe(found)
 
 
 def test_the_feedback_page_and_the_class_report_have_no_serious_violation(engine, tmp_path):

@@ -32,7 +32,7 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _mark(passed: bool | None) -> str:
+def mark(passed: bool | None) -> str:
     """A verdict in a word as well as a sign and a colour (the sign alone is read out as noise)."""
     if passed is None:
         return "<span class='wait'><span aria-hidden='true'>…</span> waiting</span>"
@@ -41,13 +41,13 @@ def _mark(passed: bool | None) -> str:
     return "<span class='ko'><span aria-hidden='true'>✘</span> failed</span>"
 
 
-def _table(label: str, head: list[str], rows: str, *, scroll: bool = True) -> str:
+def table(label: str, head: list[str], rows: str, *, scroll: bool = True) -> str:
     """A table with column headers; tables of IDs scroll sideways, reachable by keyboard."""
     cells = "".join(f"<th scope='col'>{h}</th>" for h in head)
-    table = f"<table class='idl'><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>"
+    made = f"<table class='idl'><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>"
     if not scroll:
-        return table
-    return f"<div class='idl-scroll' role='region' tabindex='0' aria-label='{_e(label)}'>{table}</div>"
+        return made
+    return f"<div class='idl-scroll' role='region' tabindex='0' aria-label='{_e(label)}'>{made}</div>"
 
 
 def first_html(sentence: str) -> str:
@@ -64,21 +64,21 @@ def timeline_html(timeline: list[dict], failed_step: int | None = None) -> str:
                 f"<td><code>{_e(s['ki'] or '–')}</code></td></tr>")
 
     rows = "".join(step(i, s) for i, s in enumerate(timeline))
-    return _table("identity, step by step", ["step", "page", "km_ai", "km_ni", "KM.i()"], rows)
+    return table("identity, step by step", ["step", "page", "km_ai", "km_ni", "KM.i()"], rows)
 
 
 def people_html(people: list[list[str]]) -> str:
     rows = "".join(f"<tr><td>{n}</td><td>{', '.join(f'<code>{_e(i)}</code>' for i in ids)}</td></tr>"
                    for n, ids in enumerate(people, 1))
-    return _table("the tracker's people", ["person", "IDs"], rows)
+    return table("the tracker's people", ["person", "IDs"], rows)
 
 
 def _checklist(rows: str) -> str:
-    return _table("checklist", ["result", "check", "points", "what to do"], rows, scroll=False)
+    return table("checklist", ["result", "check", "points", "what to do"], rows, scroll=False)
 
 
 def _row(title: str, bonus: bool, passed: bool | None, points: str, message: str) -> str:
-    return (f"<tr><td>{_mark(passed)}</td><td>{_e(title)}{' <i>(bonus)</i>' if bonus else ''}</td>"
+    return (f"<tr><td>{mark(passed)}</td><td>{_e(title)}{' <i>(bonus)</i>' if bonus else ''}</td>"
             f"<td>{points}</td><td>{_e(message)}</td></tr>")
 
 
@@ -109,16 +109,16 @@ def report_html(report: Report, *, answered_s: float | None = None, snippet: str
     bonus = sum(c.points for c in report.checks if c.bonus)
     passed = sum(1 for c in report.checks if c.passed)
     took = f"{answered_s:.1f} s" if answered_s is not None else f"{report.duration_s:.1f} s"
-    table = _checklist(rows)
+    checklist = _checklist(rows)
     if snippet is not None:
-        table = (f"<div class='idl-beside'><div><p>Your snippet, as checked:</p><pre class='idl-snippet'><code>"
-                 f"{_e(snippet)}</code></pre></div><div>{table}</div></div>")
+        checklist = (f"<div class='idl-beside'><div><p>Your snippet, as checked:</p><pre class='idl-snippet'><code>"
+                 f"{_e(snippet)}</code></pre></div><div>{checklist}</div></div>")
     out = [STYLE, "<div class='idl'>",
            f"<p role='status' aria-live='polite'><b>{core}/{report.max_score}</b> points"
            + (f" + bonus {bonus}/{report.bonus_max_score}" if report.bonus_max_score else "")
            + f": {passed} of {len(report.checks)} checks passed.</p>"
            f"<p class='idl-note'>These customers are set no. {report.seed} (the number brings the same ones back); "
-           f"checked in {took}.</p>", table]
+           f"checked in {took}.</p>", checklist]
     failing = next((c for c in report.checks if not c.passed), None)
     if failing is not None:
         evidence = failing.evidence
@@ -136,7 +136,7 @@ def report_html(report: Report, *, answered_s: float | None = None, snippet: str
 
 def visit_html(visit: "VisitResult", found: list[tuple[bool, str]], *, snippet: str | None = None) -> str:
     """``snippet``: the one the visit used, when it is not the learner's."""
-    items = "".join(f"<li>{_mark(ok)} {_e(sentence)}</li>" for ok, sentence in found)
+    items = "".join(f"<li>{mark(ok)} {_e(sentence)}</li>" for ok, sentence in found)
     used = "your snippet" if snippet is None else f"<code>{_e(snippet)}</code>"
     return (f"{STYLE}<div class='idl'><p>A scripted visit of <code>{_e(visit.email)}</code> with {used} on every page:</p>"
             f"<ul style='list-style:none;padding-left:0.5em'>{items}</ul>{timeline_html(visit.timeline)}"
@@ -152,7 +152,7 @@ def inspector_html(requests: list[dict], people: list[list[str]], *, shown: int 
                    f"<td>{_e(r['name'] or '')}</td></tr>" for r in reversed(named[-shown:]))
     return (f"{STYLE}<p>Latest ID the tracker received (<code>_p</code> is <code>KM.i()</code>: <code>km_ni</code> "
             f"once named, else <code>km_ai</code>): <b><code>{_e(latest or '–')}</code></b></p>"
-            f"{_table('latest tracker requests', ['request', '_p (person)', '_n (event, or the other ID)'], rows)}"
+            f"{table('latest tracker requests', ['request', '_p (person)', '_n (event, or the other ID)'], rows)}"
             f"<p><b>{len(people)}</b> distinct "
             f"{'person' if len(people) == 1 else 'people'} at the tracker"
             f"{f' (the latest {shown})' if len(people) > shown else ''}:</p>{people_html(people[-shown:])}")
