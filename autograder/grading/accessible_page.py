@@ -19,7 +19,8 @@ _HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
 _LANG = re.compile(r"\blang\s*=", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 # 256-colour and true-colour terminal output: nbconvert writes these as inline styles.
-_INLINE_RGB = re.compile(r"(?<![-\w])color: rgb\((\d{1,3}),(\d{1,3}),(\d{1,3})\)")
+# (A literal start keeps the search fast on a large page; background colours are left as they are.)
+_INLINE_RGB = re.compile(r"color: rgb\((\d{1,3}),(\d{1,3}),(\d{1,3})\)")
 ANSI = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
 
 
@@ -69,6 +70,8 @@ def stylesheet() -> str:
 
 
 def _inline(match: re.Match) -> str:
+    if match.string[match.start() - 1:match.start()] == "-":  # background-color
+        return match.group(0)
     rgb = [min(int(c), 255) for c in match.groups()]
     return f"color: {readable('#%02x%02x%02x' % tuple(rgb))}"
 
@@ -76,7 +79,8 @@ def _inline(match: re.Match) -> str:
 def make_accessible(html: str) -> str:
     """The page with a language, the stylesheet last in its head (so it wins), and terminal
     colours of outputs darkened to AA."""
-    html = _INLINE_RGB.sub(_inline, html)
+    if "color: rgb(" in html:
+        html = _INLINE_RGB.sub(_inline, html)
     tag = _HTML_TAG.search(html)
     if tag is not None and not _LANG.search(tag.group(1)):
         html = html[:tag.start()] + f'<html lang="en"{tag.group(1)}>' + html[tag.end():]
