@@ -102,3 +102,24 @@ def test_the_graded_notebook_page_has_no_serious_violation(engine, tmp_path, tem
     page.write_text(html, encoding="utf-8")
     found = _scan(engine, path=page)
     assert found == [], describe(found)
+
+
+@pytest.mark.slow
+def test_pages_of_a_class_graded_by_nbgrader_have_no_serious_violation(engine, tmp_path):
+    """The real path: nbgrader grades a learner, the batch writes --out; every page it writes is scanned."""
+    from autograder.grading.batch import grade_batch
+    from autograder.grading.outputs import write_outputs
+
+    from .grading.mini_course import ASSIGNMENT, learner_notebook, make_course
+
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(learner_notebook("_kmq.push(['identify', window.acme.customer && window.acme.customer.name]);",
+                                    "return 2 * x"), str(subs / "ada.ipynb"))
+    batch = grade_batch(subs, course_dir=course, assignment=ASSIGNMENT, out_dir=tmp_path / "out", workers=1,
+                        timeout_s=30, seeds=(7,))
+    outputs = write_outputs(batch, tmp_path / "out", workers=1)
+    for page in (outputs.feedback_dir / "ada.notebook.html", outputs.feedback_dir / "ada.html", outputs.report_html):
+        found = _scan(engine, path=page)
+        assert found == [], (page.name, describe(found))
