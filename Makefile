@@ -6,10 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # JupyterHub's proxy, from the npm registry, for the hub test (tests/hub/); kept inside .venv
 CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: setup test demo site lab release bench clean
+.PHONY: setup test demo site lab release bench clean npm
 
-setup: $(STAMP) $(CHP)
+setup: $(STAMP) $(CHP) $(AXE)
 	@$(PY) -m autograder browser --ensure
 	@# bubblewrap confines learner kernels while grading (README: Sandbox); without it grading runs unconfined
 	@command -v bwrap >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
@@ -24,9 +25,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-$(CHP):
-	@command -v npm >/dev/null 2>&1 || { echo "note: no npm: the JupyterHub test cannot run (apt-get install -y npm)"; exit 0; }
-	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@4
+# npm, for the two packages below, from Debian's packages when it is missing and we may install
+npm:
+	@command -v npm >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+		apt-get install -y -qq npm >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq npm >/dev/null; } || true
+
+# One shell each: without npm the rest of set-up goes on, and the tests that need them say what is missing.
+$(CHP): | npm
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@4; \
+	else echo "note: no npm: the JupyterHub test cannot run (apt-get install -y npm)"; fi
+
+# axe-core (npm) scans the lab's pages for accessibility in the browser tests; pinned by package-lock.json.
+$(AXE): package.json package-lock.json | npm
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else echo "note: no npm: the accessibility tests cannot run (apt-get install -y npm)"; fi
 
 test: setup
 	$(PY) -m pytest
@@ -47,4 +61,4 @@ bench: setup
 	$(PY) benchmarks/bench_site.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

@@ -12,6 +12,7 @@ import random
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -25,6 +26,7 @@ from .scenarios import SCENARIOS
 from .visitor import HostTooSlow, StepFailed, Timeouts
 
 DEFAULT_TIMEOUT_S = 20.0
+OnCheck = Callable[[CheckResult], None]  # called on the engine's thread, as each check is decided
 
 
 def _validate(snippet: str) -> None:
@@ -94,18 +96,47 @@ async def _walk(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, sn
 
 
 async def _run_scenarios(by_scenario: dict[str, list[CheckSpec]], *, engine: BrowserEngine, snippet: str, seed: int,
-                         shots_dir: Path, deadline: float, parallel: int | None) -> list[tuple[ScenarioContext, float]]:
+                         shots_dir: Path, deadline: float, parallel: int | None,
+                         done: Callable[[ScenarioContext], None]) -> list[tuple[ScenarioContext, float]]:
     try:
         await engine.browser()  # launch once, before the scenarios race for it
     except PlaywrightError:  # the driver is gone too: start everything anew, once
         await engine.restart()
         await engine.browser()
     slots = asyncio.Semaphore(parallel or len(by_scenario))
-    return await asyncio.gather(*(
-        _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
-                      deadline=deadline, slots=slots, timeouts=Timeouts())
-        for name, owned in by_scenario.items()
-    ))
+
+    async def one(name: str, owned: list[CheckSpec]) -> tuple[ScenarioContext, float]:
+        outcome = await _run_scenario(name, owned, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
+                                      deadline=deadline, slots=slots, timeouts=Timeouts())
+        done(outcome[0])
+        return outcome
+
+    return await asyncio.gather(*(one(name, owned) for name, owned in by_scenario.items()))
+
+
+class _Progress:
+    """Tells ``on_check`` of each check once every scenario that judges it is done."""
+
+    def __init__(self, checks: list[CheckSpec], on_check: OnCheck | None) -> None:
+        self.checks, self.on_check = checks, on_check
+        self.finished: dict[str, ScenarioContext] = {}
+        self.told: set[str] = set()
+
+    def again(self) -> None:  # the run is judged anew: its checks will be told anew
+        self.finished.clear()
+        self.told.clear()
+
+    def __call__(self, sc: ScenarioContext) -> None:
+        self.finished[sc.name] = sc
+        if self.on_check is None:
+            return
+        for check in self.checks:
+            if check.id not in self.told and all(name in self.finished for name in check.scenarios):
+                self.told.add(check.id)
+                try:
+                    self.on_check(_merge(check, [self.finished[name] for name in check.scenarios]))
+                except Exception:  # a listener's failure (a closed widget) must not cost the verdicts
+                    pass
 
 
 def _evidence(sc: ScenarioContext, verdict: Verdict) -> dict:
@@ -124,33 +155,35 @@ def _evidence(sc: ScenarioContext, verdict: Verdict) -> dict:
 
 async def run_checks_async(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
                            screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None,
-                           parallel: int | None = None) -> Report:
+                           parallel: int | None = None, on_check: OnCheck | None = None) -> Report:
     """Judge ``snippet`` from inside a running event loop (e.g. a Jupyter kernel)."""
     _validate(snippet)
     checks = select(only)
     engine = engine or BrowserEngine.shared()
-    return await engine.run_async(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel),
-                                  timeout_s=timeout_s + 10)
+    return await engine.run_async(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel,
+                                                   on_check), timeout_s=timeout_s + 10)
 
 
 def run_checks(snippet: str, *, only=None, seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
                screenshots_dir: str | Path | None = None, engine: BrowserEngine | None = None,
-               parallel: int | None = None) -> Report:
+               parallel: int | None = None, on_check: OnCheck | None = None) -> Report:
     """Judge ``snippet`` with the checklist and return a ``Report``.
 
     Scenarios run concurrently, at most ``parallel`` at a time (default: all).
+    ``on_check`` hears each check's result as soon as it is decided (on the engine's
+    thread), before the report; a run judged again tells its checks again.
     Safe to call from plain Python and from code running under an asyncio loop
     (Jupyter, nbclient): the browser work runs on the engine's own loop thread.
     """
     _validate(snippet)
     checks = select(only)
     engine = engine or BrowserEngine.shared()
-    return engine.run(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel),
+    return engine.run(lambda: _run_all(snippet, checks, engine, seed, timeout_s, screenshots_dir, parallel, on_check),
                       timeout_s=timeout_s + 10)
 
 
 async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine, seed: int | None, timeout_s: float,
-                   screenshots_dir: str | Path | None, parallel: int | None) -> Report:
+                   screenshots_dir: str | Path | None, parallel: int | None, on_check: OnCheck | None = None) -> Report:
     started = time.perf_counter()
     seed = random.randrange(1, 10**6) if seed is None else int(seed)
     shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
@@ -161,10 +194,11 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
             by_scenario.setdefault(scenario, []).append(check)
     # Leave time to close contexts and collect evidence inside the overall budget.
     deadline = started + timeout_s - 2.0
+    progress = _Progress(checks, on_check)
     engine.runs_in_flight += 1
     try:
         outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed, shots_dir=shots_dir,
-                                        deadline=deadline, parallel=parallel)
+                                        deadline=deadline, parallel=parallel, done=progress)
         browser_died = any(sc.browser_failed for sc, _ in outcomes)
         if browser_died and engine.runs_in_flight == 1:
             # The driver or the browser died: during this run (the snippet's doing, or not) or
@@ -174,8 +208,9 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
                 and deadline - time.perf_counter() >= timeout_s / 2:
             # This run is judged again, if there is time, so that a browser killed by an earlier
             # snippet, or a machine too busy for a moment, costs this snippet nothing.
+            progress.again()
             outcomes = await _run_scenarios(by_scenario, engine=engine, snippet=snippet, seed=seed,
-                                            shots_dir=shots_dir, deadline=deadline, parallel=parallel)
+                                            shots_dir=shots_dir, deadline=deadline, parallel=parallel, done=progress)
     finally:
         engine.runs_in_flight -= 1
     contexts = {sc.name: sc for sc, _ in outcomes}

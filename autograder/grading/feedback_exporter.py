@@ -10,7 +10,8 @@
   and an ``alt`` text on images without one (another 60-70 ms per learner, on
   a page of a thousand tags). The template's markup for those elements is
   fixed, so the same attributes are added to the same tags as the page is
-  written, at the end of each tag as BeautifulSoup would.
+  written, at the end of each tag as BeautifulSoup would. The rest of what
+  WCAG 2.1 AA asks of the page (contrast, language, links) is ``accessible_page``'s.
 - Most of a class's notebooks are the same lesson: the same Markdown cells and
   the same test cells. Their HTML (Markdown rendered, code highlighted, about
   50 ms of CPU per learner) is kept per worker and reused: the same source with
@@ -39,6 +40,7 @@ from nbconvert.filters.markdown_mistune import InvalidNotebook
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Unicode
 
+from .accessible_page import make_accessible
 from .output_bounds import bound_notebook
 from .sanitize import clean_html, clean_outputs
 
@@ -177,4 +179,4 @@ class FeedbackExporter(HTMLExporter):
         html, missing_alt = _accessible(html)
         if missing_alt:
             self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
-        return _no_scripts(html), resources
+        return _no_scripts(make_accessible(html)), resources

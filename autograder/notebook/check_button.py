@@ -3,8 +3,11 @@
 A click starts the checks as an asyncio task on the kernel's own loop (the
 browser itself works on the engine's thread), so the kernel stays free: the
 learner can run cells while the browser works. The checklist shows at once,
-every check pending with the time ticking, then the verdicts, the hints, the
-identity timeline of the first failure and a screenshot of its page.
+every check pending with the time ticking beside the button, each verdict as
+soon as the run has it, then the learner's snippet beside the verdicts, the
+hints, the identity timeline of the first failure and a screenshot of its page.
+The checklist changes only when a verdict comes (the clock is a widget of its
+own), so its announced sentence is read out once per change, not every tick.
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ class CheckButton:
         self.checker = checker or self._browser_checks
         self.button = widgets.Button(description="Check my work", button_style="primary", icon="check",
                                      layout=widgets.Layout(width="auto"))
+        self.clock = widgets.HTML("")
         self.output = widgets.HTML("<i>Press the button to run the checks in a real browser.</i>")
-        self.widget = widgets.VBox([self.button, self.output])
+        self.widget = widgets.VBox([widgets.HBox([self.button, self.clock]), self.output])
+        self.decided: dict = {}  # check id -> result, written on the browser's thread as each check ends
         self.last_report: "Report | None" = None
         self.answered_s: float | None = None
         self._shots_dir: str | None = None
@@ -48,7 +53,13 @@ class CheckButton:
 
         if self._shots_dir is None:  # one folder per button: repeated presses overwrite, not pile up
             self._shots_dir = tempfile.mkdtemp(prefix="identify-lab-shots-")
-        return await run_checks_async(snippet, seed=self.seed, screenshots_dir=self._shots_dir)
+        return await run_checks_async(snippet, seed=self.seed, screenshots_dir=self._shots_dir,
+                                      on_check=self.decide)
+
+    def decide(self, result) -> None:
+        """A check's verdict, as soon as the run has it (called from the browser's thread: only
+        stored here; the kernel's loop shows it at the next tick)."""
+        self.decided[result.id] = result
 
     def click(self) -> None:
         try:
@@ -62,7 +73,8 @@ class CheckButton:
 
     async def _tick(self, started: float) -> None:
         while True:
-            self.output.value = pending_html(elapsed_s=time.perf_counter() - started)
+            self.clock.value = f"<i>{time.perf_counter() - started:.1f} s</i>"
+            self.output.value = pending_html(decided=dict(self.decided))  # unchanged: nothing is sent
             await asyncio.sleep(TICK_S)
 
     async def run(self) -> None:
@@ -72,6 +84,7 @@ class CheckButton:
             self.output.value = first_html(state.missing(then="press the button again"))
             return
         self.button.disabled = True
+        self.decided = {}
         started = time.perf_counter()
         ticker = asyncio.ensure_future(self._tick(started))
         try:
@@ -83,9 +96,10 @@ class CheckButton:
         else:
             self.answered_s = time.perf_counter() - started
             self.last_report = report
-            answer = report_html(report, answered_s=self.answered_s)
+            answer = report_html(report, answered_s=self.answered_s, snippet=snippet)
         finally:
             ticker.cancel()  # before the answer is shown, so no tick can overwrite it
+            self.clock.value = ""
             self.button.disabled = False
         self.output.value = answer
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import os
 
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
 from . import state
 
@@ -105,10 +105,10 @@ def comeback() -> None:
     if _skipped("The come-back demonstration"):
         return
     from .comeback import comeback as walk
-    from .crowd_plot import plot_crowd
+    from .crowd_plot import crowd_html
 
     results = walk()
-    display(Image(plot_crowd(results)))
+    display(HTML(crowd_html(results)))
     lines = "".join(f"<li><b>{html.escape(r.label)}</b>: {html.escape(r.summary())}</li>" for r in results)
     display(HTML(f"<ul>{lines}</ul>"))
 
@@ -128,7 +128,7 @@ def wrap_up(total: float, bonus: float) -> None:
     if _skipped("The summary"):
         return
     from . import progress
-    from .render import STYLE
+    from .render import STYLE, mark
 
     seen = progress.outcomes()
     passed = [o for o in seen if o.passed]
@@ -136,7 +136,7 @@ def wrap_up(total: float, bonus: float) -> None:
     core = sum(o.points for o in passed if not o.bonus)
     extra = sum(o.points for o in passed if o.bonus)
     not_run = total + bonus - sum(o.points for o in seen)
-    items = "".join(f"<li><span class='ko'>✘</span> {html.escape(o.title)} ({o.points:g} point"
+    items = "".join(f"<li>{mark(False)} {html.escape(o.title)} ({o.points:g} point"
                     f"{'' if o.points == 1 else 's'}{', bonus' if o.bonus else ''})</li>" for o in failed)
     if not failed and not_run <= 0:
         verdict = "Every test cell passed here."
@@ -177,11 +177,11 @@ def crowd_picture() -> None:
     if _skipped("The crowd simulation"):
         return
     from .crowd import CONSTANT, DISPLAY_NAME, NO_IDENTIFY, simulate_crowd
-    from .crowd_plot import plot_crowd
+    from .crowd_plot import crowd_html
 
     results = simulate_crowd({"your snippet": state.current(), "identify('customer')": CONSTANT,
                               "display name": DISPLAY_NAME, "no identify": NO_IDENTIFY})
-    display(Image(plot_crowd(results)))
+    display(HTML(crowd_html(results)))
     lines = "".join(f"<li><b>{html.escape(r.label)}</b>: {html.escape(r.summary())}</li>" for r in results)
     display(HTML(f"<ul>{lines}</ul>"))
 
@@ -190,7 +190,7 @@ def try_person_id(person_id) -> None:
     """The learner's function on the Cookie headers real visits produced."""
     if _skipped("Trying person_id on real cookies"):
         return
-    from .render import STYLE
+    from .render import STYLE, mark, table
 
     if not _headers:
         _visit(state.stored() or "", "your snippet")
@@ -201,8 +201,8 @@ def try_person_id(person_id) -> None:
             shown = f"<code>{html.escape(repr(got))}</code>"
         except Exception as err:  # the learner's code: show the error, not a traceback
             got, shown = err, f"<b>{html.escape(type(err).__name__)}: {html.escape(str(err))}</b>"
-        mark = "<span class='ok'>✔</span>" if got == expected else "<span class='ko'>✘</span>"
-        rows.append(f"<tr><td>{mark}</td><td>{html.escape(label)}</td><td><code>{html.escape(header)}</code></td>"
+        rows.append(f"<tr><td>{mark(got == expected)}</td><td>{html.escape(label)}</td><td><code>{html.escape(header)}</code></td>"
                     f"<td>{shown}</td><td><code>{html.escape(repr(expected))}</code></td></tr>")
-    display(HTML(f"{STYLE}<table class='idl'><tr><th></th><th>visit</th><th>Cookie header</th>"
-                 f"<th>person_id(header)</th><th>the browser's km_ai</th></tr>{''.join(rows)}</table>"))
+    display(HTML(f"{STYLE}<div class='idl'>" + table(
+        "person_id on real Cookie headers", ["result", "visit", "Cookie header", "person_id(header)",
+                                             "the browser's km_ai"], "".join(rows)) + "</div>"))

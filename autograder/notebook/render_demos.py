@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .render import STYLE, _e
+from .render import STYLE, _e, table
 
 if TYPE_CHECKING:
     from .reading_id import ReadingResult
@@ -21,9 +21,10 @@ def segments_html(segments: list["Segment"]) -> str:
             for r in segment.rows)
         tables.append(
             f"<div style='flex:1;min-width:18em'><p><b><code>{_e(segment.label)}</code></b>: "
-            f"{segment.people} {'person' if segment.people == 1 else 'people'}</p><table class='idl'><tr>"
-            f"<th>Customer ID</th><th>events on the site</th><th>newsletter events</th></tr>{rows}</table></div>")
-    return f"{STYLE}<div style='display:flex;gap:2em;flex-wrap:wrap'>{''.join(tables)}</div>"
+            f"{segment.people} {'person' if segment.people == 1 else 'people'}</p>"
+            + table(f"People report of {segment.label}", ["Customer ID", "events on the site", "newsletter events"],
+                    rows) + "</div>")
+    return f"{STYLE}<div class='idl' style='display:flex;gap:2em;flex-wrap:wrap'>{''.join(tables)}</div>"
 
 
 def readings_html(results: list["ReadingResult"]) -> str:
@@ -34,6 +35,6 @@ def readings_html(results: list["ReadingResult"]) -> str:
                        for r in result.readings)
         errors = "".join(f"<p class='ko'>Error on {_e(e.get('url'))}: <code>{_e(e.get('message'))}</code></p>"
                          for e in result.page_errors[:1])
-        out.append(f"<p>Snippet:</p><pre>{_e(result.snippet)}</pre><table class='idl'><tr><th>step</th>"
-                   f"<th>km_ai</th><th>km_ni</th><th>window.idFromPage</th></tr>{rows}</table>{errors}")
+        out.append(f"<p>Snippet:</p><pre>{_e(result.snippet)}</pre>"
+                   + table("what the page read", ["step", "km_ai", "km_ni", "window.idFromPage"], rows) + errors)
     return "<div class='idl'>" + "".join(out) + "</div>"

@@ -3,6 +3,7 @@ from inside a running event loop and under nbclient."""
 
 import asyncio
 import json
+import time
 
 import nbformat
 import pytest
@@ -48,6 +49,23 @@ def test_fewer_scenarios_at_a_time_same_verdicts():
     all_at_once, one_at_a_time = run_checks(snippet, seed=8), run_checks(snippet, seed=8, parallel=1)
     assert verdicts(one_at_a_time) == verdicts(all_at_once)
     assert not all(verdicts(all_at_once).values())
+
+
+def test_each_check_is_told_as_soon_as_its_scenarios_are_done():
+    """on_check hears every check once, before the report, with the verdict the report gives;
+    the quick checks come before the whole run is over."""
+    heard: list = []
+    started = time.perf_counter()
+
+    def on_check(result):
+        heard.append((result, time.perf_counter() - started))
+        if len(heard) == 1:
+            raise RuntimeError("a listener that fails costs the run nothing")
+
+    report = run_checks(GOOD, seed=5, parallel=2, on_check=on_check)
+    assert sorted(r.id for r, _ in heard) == sorted(c.id for c in report.checks)
+    assert {r.id: r.passed for r, _ in heard} == {c.id: c.passed for c in report.checks}
+    assert heard[0][1] < max(t for _, t in heard)  # told as they finish, not all at the end
 
 
 def test_without_a_seed_one_is_chosen_and_reported():

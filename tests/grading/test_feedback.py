@@ -59,3 +59,17 @@ def test_focus_is_the_first_failing_check_with_a_screenshot(tmp_path):
     assert "still the previous customer" in page and "wrote km_ai" in page
     assert "data:image/png;base64,iVBORw0KGgo=" in page
     assert page.count("✘") == 2
+
+
+def test_verdicts_and_the_failing_step_are_said_in_words_and_ids_do_not_wrap(tmp_path):
+    """Not by colour alone: each verdict reads 'passed' or 'failed', the failing step says so;
+    long IDs stay whole in a table that scrolls (and can be reached by keyboard)."""
+    failing = report({"shared-computer": "still the previous customer"})
+    failing["checks"][-1]["evidence"].update(failed_step=0, timeline=[
+        {"label": "log in", "url": "www.acme.test/account", "km_ai": "x" * 80, "km_ni": None, "ki": "x" * 80}])
+    summary, result = summary_of([failing], zero=("shared-computer",))
+    page = write_feedback(tmp_path, summary, result).read_text(encoding="utf-8")
+    assert page.count("✘</span> failed") == 1 and page.count("✔</span> passed") == len(CHECKS) - 1
+    assert "log in <strong class=\"ko\">(failed here)</strong>" in page
+    assert "white-space: nowrap" in page and "break-all" not in page.split("pre.snippet")[0]
+    assert 'role="region" tabindex="0"' in page

@@ -13,12 +13,14 @@ from nbconvert.exporters import HTMLExporter
 from jinja2 import pass_context
 from traitlets.config import Config
 
+from autograder.grading.accessible_page import make_accessible
 from autograder.grading.feedback_exporter import FeedbackExporter, _no_scripts
 from autograder.grading.sanitize import clean_html, clean_outputs
 
 
 class CleanedHTMLExporter(HTMLExporter):
-    """nbconvert's own exporter, with its BeautifulSoup pass, on the notebook as ours cleans it."""
+    """nbconvert's own exporter, with its BeautifulSoup pass, on the notebook as ours cleans it
+    (and with the page's WCAG touches, which nbconvert lacks)."""
 
     @pass_context
     def markdown2html(self, context, source):
@@ -28,7 +30,7 @@ class CleanedHTMLExporter(HTMLExporter):
         nb = nbformat.from_dict(nb)
         clean_outputs(nb)
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        return str(BeautifulSoup(_no_scripts(html), features="html.parser")), resources
+        return str(BeautifulSoup(_no_scripts(make_accessible(html)), features="html.parser")), resources
 
 
 NOTEBOOK = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Feedback"),

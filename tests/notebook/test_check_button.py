@@ -105,3 +105,49 @@ def test_after_the_unanswered_stub_it_says_write_your_snippet(monkeypatch):
     button = CheckButton(checker=lambda snippet: pytest.fail("no checks without a snippet"))
     asyncio.run(button.run())
     assert "write your snippet" in button.output.value.lower() and "cell first" not in button.output.value
+
+
+def test_each_verdict_shows_as_its_check_ends_and_the_snippet_beside_the_verdicts(stored):
+    """Progress per check while the run goes on (announced once per change, the clock apart);
+    at the end the snippet as checked stands beside the checklist, escaped."""
+    release = asyncio.Event()
+    seen = {}
+    final = report({"distinct-people"})
+
+    async def checks(snippet):
+        button.decide(final.result("distinct-people"))
+        await asyncio.sleep(0.6)  # a few ticks
+        seen["pending"], seen["clock"] = button.output.value, button.clock.value
+        release.set()
+        return final
+
+    async def scenario():
+        button.click()
+        await release.wait()
+        while button.button.disabled:
+            await asyncio.sleep(0.01)
+
+    button = CheckButton(checker=checks)
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    pending = seen["pending"]
+    assert "1 of 11 checks done" in pending and "aria-live='polite'" in pending
+    assert "✘</span> failed" in pending and "do this instead" in pending and pending.count("waiting") == 10
+    assert " s</i>" in seen["clock"] and " s</i>" not in pending  # the ticking clock is not in the live region
+    answer = button.output.value
+    assert "Your snippet, as checked" in answer and html.escape("if (window.acme.customer) {}") in answer
+    assert button.clock.value == ""
+
+
+def test_verdicts_in_words_and_the_customers_named_plainly(stored, tmp_path):
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n")
+    failing = report({"identified-by-email"})
+    failing.result("identified-by-email").evidence["screenshot"] = str(shot)
+    from autograder.notebook.render import report_html
+
+    answer = report_html(failing, snippet="x")
+    assert answer.count("✔</span> passed") == len(CHECKS) - 1 and answer.count("✘</span> failed") == 2  # + its step
+    assert "failed here" in answer and "<th scope='col'>result</th>" in answer
+    assert "alt='Screenshot of the shop page at the failing step of: That ID is the customer&#x27;s e-mail" in answer
+    assert "seed" not in answer.lower() and "These customers are set no. 42" in answer
+    assert "white-space:nowrap" in answer and "word-break:break-all" not in answer and "<small" not in answer

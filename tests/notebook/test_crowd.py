@@ -13,7 +13,7 @@ from autograder.notebook.crowd import (
     simulate_crowd,
     tally,
 )
-from autograder.notebook.crowd_plot import plot_crowd
+from autograder.notebook.crowd_plot import crowd_html, plot_crowd
 from autograder.site.people import build_people
 
 WITH_BONUS = ("if (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
@@ -44,6 +44,17 @@ def test_the_picture_is_a_png():
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_the_picture_says_in_words_what_it_shows():
+    """Its text alternative gives every bar's numbers; named and anonymous are told apart in the
+    picture by more than a shade (the anonymous part of a bar is hatched, each part labelled)."""
+    results = [CrowdResult("your snippet", 6, 6, 6), CrowdResult("no identify", 6, 6, 0)]
+    page = crowd_html(results)
+    assert page.startswith("<img") and "src='data:image/png;base64," in page
+    assert ("alt='Bar chart, who visited vs. who the tracker thinks visited. your snippet: 6 real people, in the "
+            "report 6 named and 0 anonymous; no identify: 6 real people, in the report 0 named and 6 anonymous.'"
+            in page)
+
+
 def test_the_crowd_for_four_snippets():
     yours, constant, name, nobody = simulate_crowd({"yours": WITH_BONUS, "constant": CONSTANT,
                                                     "name": DISPLAY_NAME, "none": NO_IDENTIFY})

@@ -3,12 +3,15 @@ workspace `autograder lab` prepares (the learner version fetched from a local
 nbgrader exchange), a learner types the reference solution into the snippet cell
 and answers the exercises, runs all cells, presses "Check my work" and sees the
 whole checklist pass, then presses nbgrader's Validate button and sees success.
+Then a wrong quiz answer, run with its visible test cell, turns that test red with
+its hint, and only that one.
 
 Answers go in with Playwright's insert_text (one input event, like a paste), so
 the editor's auto-indentation and bracket closing do not rewrite them.
 """
 
 import asyncio
+import re
 import secrets
 import shutil
 import socket
@@ -42,6 +45,11 @@ def person_id(cookie_header):
     return None'''
 QUIZ = ('same_id_for_many = "a"\ncan_be_undone = False\ncookie_name = "km_ai"\nbest_identifier = "B"\n'
         'person_or_account = "c"')
+# JupyterLab shows an error output with the stderr renderer (its data-mime-type), on a red ground.
+ERRORS = """cells => cells.map(cell => [...cell.querySelectorAll(
+  ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")]
+  .filter(o => /Error|Traceback/.test(o.textContent))
+  .map(o => ({text: o.textContent, background: getComputedStyle(o).backgroundColor})))"""
 ALL_RAN = """() => {
   const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
@@ -114,7 +122,7 @@ async def learner_session(base: str, token: str, workspace) -> dict:
             await page.get_by_role("menuitem", name="Run").click()
             await page.get_by_text("Run All Cells", exact=True).click()
             await page.wait_for_function(ALL_RAN, timeout=180_000, polling=500)
-            seen["errors"] = await page.locator(".jp-OutputArea-output[data-mime-type*='error']").count()
+            seen["errors"] = sum(map(len, await code.evaluate_all(ERRORS)))
 
             button = page.get_by_role("button", name="Check my work")
             await button.scroll_into_view_if_needed()
@@ -129,9 +137,33 @@ async def learner_session(base: str, token: str, workspace) -> dict:
             dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog").first
             await dialog.wait_for(timeout=240_000)
             seen["validate"] = await dialog.inner_text()
+            await page.keyboard.press("Escape")  # the dialog's own close
+            await dialog.wait_for(state="hidden", timeout=10_000)  # else it takes the keys meant for cells
+            await wrong_quiz_answer(page, code, seen)
         finally:
             await browser.close()
     return seen
+
+
+async def run_cell(page, cell) -> None:
+    await cell.locator(".jp-InputArea-prompt").click()  # selects the cell, in command mode
+    await page.keyboard.press("Control+Enter")
+
+
+async def wrong_quiz_answer(page, code, seen: dict) -> None:
+    """can_be_undone answered True: its visible test cell, run again, fails with the hint; the one
+    before it, run again, still passes."""
+    quiz = code.filter(has_text="same_id_for_many =").first
+    await replace_cell(page, quiz, QUIZ.replace("can_be_undone = False", "can_be_undone = True"))
+    await run_cell(page, quiz)
+    undo = code.filter(has_text="# test: test_quiz_undo").first
+    same = code.filter(has_text="# test: test_quiz (").first
+    for cell in (same, undo):  # in this order: a failing cell makes the kernel drop the requests queued after it
+        await run_cell(page, cell)
+    await undo.locator(".jp-OutputArea-output").first.wait_for(timeout=60_000)
+    await page.wait_for_function(ALL_RAN, timeout=60_000, polling=250)
+    seen["undo_errors"] = (await undo.evaluate_all(ERRORS))[0]
+    seen["same_errors"] = (await same.evaluate_all(ERRORS))[0]
 
 
 def test_learner_types_runs_checks_and_validates(lab):
@@ -147,3 +179,8 @@ def test_learner_types_runs_checks_and_validates(lab):
     saved = nbformat.read(str(workspace.notebook), as_version=4)
     snippet = next(c for c in saved.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "identify_snippet")
     assert snippet.source == SNIPPET  # what was typed is what was saved and validated
+    [wrong] = seen["undo_errors"]
+    assert "can_be_undone: not right yet" in wrong["text"], wrong
+    red, green, blue = (int(c) for c in re.findall(r"\d+", wrong["background"])[:3])
+    assert red > 200 and red > green + 20 and red > blue + 20, wrong["background"]  # a red ground
+    assert seen["same_errors"] == []
