@@ -63,7 +63,8 @@ class ShopView:
         if self.problem is not None:
             return HTML(f'<p role="alert"><b>{html.escape(self.problem)}</b> The scripted visit below and '
                         "Check my work still run without it.</p>")
-        return IFrame(self.site.public_url + "/", width="100%", height=self.height_px)
+        return IFrame(self.site.public_url + "/", width="100%", height=self.height_px,
+                      extras=['title="The simulated shop, with your snippet on every page"'])
 
     def refresh(self) -> None:
         requests = self.site.requests()

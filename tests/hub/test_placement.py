@@ -34,7 +34,9 @@ def test_the_local_shop_keeps_its_address_and_gets_a_path_of_its_own():
             assert shop.public_url.startswith(shop.local_url + "/s-")
             assert httpx.get(shop.public_url + "/", timeout=5).status_code == 200
         assert first.public_url.rpartition("/")[2] != second.public_url.rpartition("/")[2]
-        assert ShopView(site=first, env={}).iframe().src == first.public_url + "/"
+        frame = ShopView(site=first, env={}).iframe()
+        assert frame.src == first.public_url + "/"
+        assert 'title="The simulated shop' in frame._repr_html_()  # a frame's name for screen readers
     finally:
         first.stop()
         second.stop()
