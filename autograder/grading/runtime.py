@@ -55,12 +55,15 @@ def grading_runtime(config: WorkerConfig) -> Iterator[Runtime]:
         reports_dir = config.reports_dir or str(work_dir / "check-reports")
         # Made now: the sandbox shows kernels only folders that exist when it starts.
         Path(reports_dir).mkdir(parents=True, exist_ok=True)
-        (root / "ipc").mkdir()
+        # Kernels' sockets: a Unix socket's path may not pass 107 bytes, which a deep --out would
+        # (kernels then never answer), so they live in a short folder of their own.
+        ipc_dir = Path(tempfile.mkdtemp(prefix="il-ipc-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        stack.callback(shutil.rmtree, ipc_dir, ignore_errors=True)
         stack.enter_context(_quiet())
         stack.enter_context(shared_engines())
         sandboxed = config.sandbox and sandbox_available()
-        nbconfig = worker_settings(config, root, kernel_name=install_kernelspec(root))
-        policy = Policy(hidden=[*config.hidden], writable=[str(root / "ipc")],
+        nbconfig = worker_settings(config, root, ipc_dir=ipc_dir, kernel_name=install_kernelspec(root))
+        policy = Policy(hidden=[*config.hidden], writable=[str(ipc_dir)],
                         cpu_s=int(config.notebook_timeout_s) + 5, confine=sandboxed)
         stack.enter_context(_environment({
             "JUPYTER_PATH": os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")])),

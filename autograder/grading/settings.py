@@ -43,17 +43,17 @@ def course_settings(path: Path) -> Config:
                             f"{err}); fix it (nbgrader's own commands read it too) and grade again") from err
 
 
-def worker_settings(config: WorkerConfig, root: Path, *, kernel_name: str) -> Config:
+def worker_settings(config: WorkerConfig, root: Path, *, ipc_dir: Path, kernel_name: str) -> Config:
     """nbgrader's configuration for the worker whose course copy is ``root``: the course's
     own, with the grader's on top."""
     nbconfig = course_settings(root / COURSE_CONFIG)
-    nbconfig.merge(grader_settings(config, root, kernel_name=kernel_name))
+    nbconfig.merge(grader_settings(config, root, ipc_dir=ipc_dir, kernel_name=kernel_name))
     return nbconfig
 
 
 def overridden(course: Config, config: WorkerConfig) -> list[str]:
     """The notices for the course's settings that the grader replaces with its own."""
-    ours = grader_settings(config, Path("/worker"), kernel_name="sandboxed")
+    ours = grader_settings(config, Path("/worker"), ipc_dir=Path("/worker-ipc"), kernel_name="sandboxed")
     notices = []
     for section, values in ours.items():
         for key, value in values.items():
@@ -68,7 +68,7 @@ def overridden(course: Config, config: WorkerConfig) -> list[str]:
     return notices
 
 
-def grader_settings(config: WorkerConfig, root: Path, *, kernel_name: str) -> Config:
+def grader_settings(config: WorkerConfig, root: Path, *, ipc_dir: Path, kernel_name: str) -> Config:
     """What the grader sets itself, whatever the course says."""
     nbconfig = Config()
     nbconfig.CourseDirectory.root = str(root)
@@ -84,9 +84,9 @@ def grader_settings(config: WorkerConfig, root: Path, *, kernel_name: str) -> Co
     nbconfig.GenerateFeedback.preprocessors = feedback_preprocessors()
     nbconfig.GenerateFeedback.exporter_class = FeedbackExporter
     nbconfig.FeedbackExporter.template_cache_dir = str(root / "template-cache")
-    # Kernels talk over IPC sockets in the worker's folder: no TCP ports, no network needed.
+    # Kernels talk over IPC sockets in the worker's own short folder: no TCP ports, no network needed.
     nbconfig.KernelManager.transport = "ipc"
-    nbconfig.KernelManager.ip = str(root / "ipc" / "kernel")
+    nbconfig.KernelManager.ip = str(ipc_dir / "kernel")
     nbconfig.BoundedExecute.kernel_manager_class = "autograder.grading.kernels.GradingKernelManager"
     # The graded notebook is saved from the client's side: a kernel's own clean-up
     # (history, atexit hooks) only costs time, so it is stopped, not asked to stop.

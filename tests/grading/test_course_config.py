@@ -25,7 +25,7 @@ def worker_config(**options):
 
 def test_the_instructors_settings_apply_and_the_graders_own_win_with_a_notice(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text(INSTRUCTOR)
-    settings = worker_settings(worker_config(cell_timeout_s=10), tmp_path, kernel_name="sandboxed")
+    settings = worker_settings(worker_config(cell_timeout_s=10), tmp_path, ipc_dir=tmp_path, kernel_name="sandboxed")
     assert settings.LimitOutput.max_lines == 3 and settings.CourseDirectory.course_id == "mini"
     assert settings.Execute.timeout == 10 and settings.CourseDirectory.root == str(tmp_path)
     notices = overridden(course_settings(tmp_path / "nbgrader_config.py"), worker_config(cell_timeout_s=10))
@@ -34,7 +34,7 @@ def test_the_instructors_settings_apply_and_the_graders_own_win_with_a_notice(tm
 
 
 def test_a_course_without_a_configuration_grades_with_the_graders_settings_alone(tmp_path):
-    settings = worker_settings(worker_config(), tmp_path, kernel_name="sandboxed")
+    settings = worker_settings(worker_config(), tmp_path, ipc_dir=tmp_path, kernel_name="sandboxed")
     assert settings.Execute.timeout == 30 and "LimitOutput" not in settings
     assert overridden(course_settings(tmp_path / "nbgrader_config.py"), worker_config()) == []
 
