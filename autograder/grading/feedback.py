@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .explain import explain
 from .graded_notebook import read_graded
+from .lms_late import describe as describe_late
 from .summary import LearnerSummary, check_cell
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
@@ -57,7 +58,7 @@ def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
     html = _env.get_template("feedback.html").render(
         s=summary, checklist=rows, focus=focus, screenshot=screenshot, snippet=notebook.snippet,
         stopped=notebook.stopped, messages=notebook.messages, nbgrader_feedback=nbgrader_feedback,
-        explained=None if summary.graded else explain(summary.reason))
+        explained=None if summary.graded else explain(summary.reason), late=describe_late(summary))
     path = folder / f"{summary.learner}.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -66,6 +66,10 @@ def test_the_report_puts_late_learners_in_needs_help_with_days_and_penalty(tmp_p
     help_part = page.split("<h2>Needs help")[1].split("<h2>")[0]
     assert "1102" in help_part and "1104" in help_part and "1101" not in help_part
     assert "late 2 days (−4 points)" in page and "late 1 day (−2 points)" in page
+    # and each learner's own page says why their score is lower
+    feedback = tmp_path / "out" / "feedback"
+    assert "Handed in late 2 days (−4 points)" in (feedback / "1102.html").read_text(encoding="utf-8")
+    assert "Handed in late" not in (feedback / "1101.html").read_text(encoding="utf-8")
 
 
 def test_a_percent_penalty_is_of_the_maximum_and_never_below_zero(tmp_path):
