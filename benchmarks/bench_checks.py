@@ -54,7 +54,10 @@ class Counts:
 
     def __init__(self) -> None:
         self.contexts = self.navigations = 0
-        open_, navigate = visitor_module.Visitor.open, visitor_module.Visitor._navigate
+        # every browser a visitor makes (opened, reopened or prepared ahead) goes through _new_browser
+        Visitor = visitor_module.Visitor
+        opener = "_new_browser" if hasattr(Visitor, "_new_browser") else "open"
+        open_, navigate = getattr(Visitor, opener), Visitor._navigate
 
         async def counted_open(visitor, *args, **kwargs):
             self.contexts += 1
@@ -64,7 +67,8 @@ class Counts:
             self.navigations += 1
             return await navigate(visitor, *args, **kwargs)
 
-        visitor_module.Visitor.open, visitor_module.Visitor._navigate = counted_open, counted_navigate
+        setattr(Visitor, opener, counted_open)
+        Visitor._navigate = counted_navigate
 
 
 def verdict_cpu(runs: int, counts: Counts) -> None:
