@@ -169,3 +169,18 @@ def listening_addresses(proc: psutil.Process) -> set[str]:
         except psutil.NoSuchProcess:
             pass
     return addresses
+
+
+ALICE, ALICE_PASSWORD = "alice.martin@example.com", "identify-me"  # the live shop's demo customer
+
+
+async def log_in_as_alice(frame, *, timeout_ms: int) -> None:
+    """In the live shop's frame (a Playwright FrameLocator), log in as its demo customer, as a learner would."""
+    from playwright.async_api import expect
+
+    await expect(frame.locator("h1")).to_have_text("Know every customer, not just every click", timeout=timeout_ms)
+    await frame.get_by_role("link", name="Log in").click()
+    await frame.locator("#email").fill(ALICE)
+    await frame.locator("#password").fill(ALICE_PASSWORD)
+    await frame.locator("button[type=submit]").click()
+    await expect(frame.locator("#account-email")).to_have_text(ALICE, timeout=timeout_ms)

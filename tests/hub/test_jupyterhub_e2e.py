@@ -20,10 +20,9 @@ from playwright.async_api import async_playwright, expect
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
 
-from .conftest import PASSWORD, jupyterhub, listening_addresses
+from .conftest import ALICE, PASSWORD, jupyterhub, listening_addresses, log_in_as_alice
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ALICE = "alice.martin@example.com"
 CELL = ("from autograder.notebook import state\nfrom autograder.notebook.shop_view import ShopView\n"
         "state.store(\"if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\")\n"
         "view = ShopView()\ndisplay(view.note, view.iframe())")
@@ -112,13 +111,7 @@ async def learner_sees_the_shop(url: str, hub_proc: psutil.Process, failed_shot:
             await frame_element.wait_for(timeout=1_000)
             seen["src"] = await frame_element.get_attribute("src")
             frame = page.frame_locator(".jp-OutputArea-output iframe")
-            await expect(frame.locator("h1")).to_have_text("Know every customer, not just every click",
-                                                            timeout=30_000)
-            await frame.get_by_role("link", name="Log in").click()
-            await frame.locator("#email").fill(ALICE)
-            await frame.locator("#password").fill("identify-me")
-            await frame.locator("button[type=submit]").click()
-            await expect(frame.locator("#account-email")).to_have_text(ALICE, timeout=30_000)
+            await log_in_as_alice(frame, timeout_ms=30_000)
             seen["cookies"] = await page.context.cookies()
 
             server = learner_server(hub_proc)

@@ -15,9 +15,10 @@ from autograder.notebook.live import start_shop
 from autograder.notebook.shop_view import ShopView
 from autograder.notebook.visit import findings, scripted_visit
 
+from .conftest import ALICE, log_in_as_alice
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REFERENCE = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
-ALICE = "alice.martin@example.com"
 
 
 class CookieRecorder:
@@ -49,13 +50,7 @@ async def learner_logs_in_through_the_frame(server, frame_html: str) -> list[dic
             await page.route(output_url, lambda route: route.fulfill(body=frame_html, content_type="text/html"))
             await page.goto(output_url, timeout=15_000)
             frame = page.frame_locator("iframe")
-            await expect(frame.locator("h1")).to_have_text("Know every customer, not just every click",
-                                                            timeout=15_000)
-            await frame.get_by_role("link", name="Log in").click()
-            await frame.locator("#email").fill(ALICE)
-            await frame.locator("#password").fill("identify-me")
-            await frame.locator("button[type=submit]").click()
-            await expect(frame.locator("#account-email")).to_have_text(ALICE, timeout=15_000)
+            await log_in_as_alice(frame, timeout_ms=15_000)
             await frame.get_by_role("link", name="Read the blog").click()
             await expect(frame.locator("h1")).to_have_text("The Acme blog", timeout=15_000)
             return await context.cookies()
