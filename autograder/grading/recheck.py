@@ -82,7 +82,7 @@ def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, po
                 if learner.out_of_time:
                     break
     except OutOfTime as err:
-        reason = f"{err} (its bound: {timeout_s:.1f} s, twice as long as the notebook took and 10 s more)"
+        reason = f"{err} (its bound: {timeout_s:.1f} s, twice as long as the notebook took and 10 s more, at most its limit)"
         return {**verdicts, **{gid: Verdict(False, reason, judged=False) for gid in tests if gid not in verdicts}}
     except OSError as err:  # the process could not be started at all: the grader's trouble
         return {gid: Verdict(False, f"the re-check could not start: {err}", judged=False) for gid in tests}
