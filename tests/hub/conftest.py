@@ -17,6 +17,20 @@ import psutil
 import pytest
 
 
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout_s: float, what: str) -> None:
+    """Wait until ``url`` answers 200; fail with the end of ``log`` if ``proc`` ends or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{what} did not start:\n" + log.read_text()[-3000:])
+        time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -46,16 +60,8 @@ def jupyter_server(tmp_path, *, with_proxy: bool = True, start_timeout_s: float 
     proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     server = JupyterServer(f"http://127.0.0.1:{port}/", token)
     try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            try:
-                if httpx.get(f"{server.url}api/status?token={token}", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("the Jupyter server did not start:\n" + (tmp_path / "jupyter.log").read_text())
-            time.sleep(0.2)
+        wait_until_up(f"{server.url}api/status?token={token}", proc, tmp_path / "jupyter.log", start_timeout_s,
+                      "the Jupyter server")
         yield server
     finally:
         proc.terminate()
@@ -140,16 +146,7 @@ def jupyterhub(tmp_path: Path, *, start_timeout_s: float = 60):
                             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     hub = Hub(f"http://127.0.0.1:{port}", proc, api_token, tmp_path)
     try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            try:
-                if httpx.get(f"{hub.url}/hub/api", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("JupyterHub did not start:\n" + (tmp_path / "hub.log").read_text()[-3000:])
-            time.sleep(0.3)
+        wait_until_up(f"{hub.url}/hub/api", proc, tmp_path / "hub.log", start_timeout_s, "JupyterHub")
         yield hub
     finally:
         proc.terminate()  # the hub stops the servers it spawned, then its proxy
