@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 # JupyterHub's proxy, from the npm registry, for the hub test (tests/hub/); kept inside .venv
 CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 AXE := node_modules/axe-core/axe.min.js
+# Another set-up may hold dpkg's lock (two checkouts set up at once): wait for it, bounded.
+APT := apt-get -o DPkg::Lock::Timeout=600
 
 .PHONY: setup test demo site lab release bench clean npm
 
@@ -14,8 +16,8 @@ setup: $(STAMP) $(CHP) $(AXE)
 	@$(PY) -m autograder browser --ensure
 	@# bubblewrap confines learner kernels while grading (README: Sandbox); without it grading runs unconfined
 	@command -v bwrap >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
-		apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || true
+		$(APT) install -y -qq bubblewrap >/dev/null 2>&1 || \
+		{ $(APT) update -qq && $(APT) install -y -qq bubblewrap >/dev/null; } || true
 	@command -v bwrap >/dev/null 2>&1 || echo "note: no bubblewrap: learner code would be graded unconfined (see README)"
 
 # Re-install only when the dependency list changes, so a second run is instant.
@@ -28,8 +30,8 @@ $(STAMP): pyproject.toml
 # npm, for the two packages below, from Debian's packages when it is missing and we may install
 npm:
 	@command -v npm >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
-		apt-get install -y -qq npm >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq npm >/dev/null; } || true
+		$(APT) install -y -qq npm >/dev/null 2>&1 || \
+		{ $(APT) update -qq && $(APT) install -y -qq npm >/dev/null; } || true
 
 # One shell each: without npm the rest of set-up goes on, and the tests that need them say what is missing.
 $(CHP): | npm

@@ -88,6 +88,9 @@ def _try(cmd: list[str], timeout_s: float) -> bool:
         return False
 
 
+APT_LOCK_WAIT_S = 600
+
+
 def ensure_chromium(*, install: bool = True) -> str:
     """Find a Chromium; if there is none and ``install`` is set, install one."""
     try:
@@ -98,9 +101,11 @@ def ensure_chromium(*, install: bool = True) -> str:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if is_root and shutil.which("apt-get"):
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=sys.stderr)
+        # Another set-up may hold dpkg's lock (two checkouts set up at once): wait for it, bounded.
+        apt = ["apt-get", "-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT_S}"]
+        subprocess.run([*apt, "update", "-qq"], env=env, stdout=sys.stderr)
         for package in DEBIAN_PACKAGES:
-            if subprocess.run(["apt-get", "install", "-y", "-qq", package], env=env,
+            if subprocess.run([*apt, "install", "-y", "-qq", package], env=env,
                               stdout=sys.stderr).returncode == 0:
                 return find_chromium()
     if _try([sys.executable, "-m", "playwright", "install", "chromium"], timeout_s=600):
