@@ -7,7 +7,7 @@ usual tells: ``navigator.webdriver`` (off with a launch flag, ``browser.py``), a
 as its screen, notifications denied, and the JavaScript source of Playwright's
 fake timers where native code should be.
 
-Accepted tells, documented in the README: the simulated hosts (``*.acme.test``:
+Accepted tells, documented in docs/simulation.md: the simulated hosts (``*.acme.test``:
 the shop only ever runs inside the lab), and the globals through which
 Playwright drives its clock and its bindings (made non-enumerable here, but
 still there for a script that asks for them by name). The
