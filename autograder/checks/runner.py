@@ -21,6 +21,7 @@ from ..errors import UnusableInput
 from .catalog import CheckSpec, select
 from .engine import BrowserEngine
 from .report import CheckResult, Report
+from .same_code import judged_code
 from .scenario import ScenarioContext, Verdict
 from .scenarios import SCENARIOS
 from .visitor import HostTooSlow, StepFailed, Timeouts
@@ -185,6 +186,7 @@ def run_checks(snippet: str, *, only=None, seed: int | None = None, timeout_s: f
 async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine, seed: int | None, timeout_s: float,
                    screenshots_dir: str | Path | None, parallel: int | None, on_check: OnCheck | None = None) -> Report:
     started = time.perf_counter()
+    snippet = judged_code(snippet)  # without its comments: snippets that differ only so get one verdict
     seed = random.randrange(1, 10**6) if seed is None else int(seed)
     shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
     shots_dir.mkdir(parents=True, exist_ok=True)

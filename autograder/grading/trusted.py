@@ -1,7 +1,8 @@
 """Check reports computed by the grader, outside the learner's kernel.
 
 The grader judges each submission's snippet in its own warm browser and keeps
-the reports in a folder, one JSON file per (snippet, seed). Learner kernels
+the reports in a folder, one JSON file per (snippet, seed), snippets that
+differ only in comments and layout sharing one (``checks.same_code``). Learner kernels
 executed by the grader are pointed at that folder (``TRUSTED_REPORTS_ENV``), so
 their check cells read the same verdicts instead of starting a browser, and
 identical snippets in one batch are judged once.
@@ -22,6 +23,7 @@ import os
 from pathlib import Path
 
 from ..checks.report import Report
+from ..checks.same_code import judged_code
 
 TRUSTED_REPORTS_ENV = "AUTOGRADER_TRUSTED_REPORTS"
 GRADER_ERROR = "grader-error"  # checks.causes: the grader's browser failed, not the learner's doing
@@ -47,10 +49,12 @@ _FINGERPRINT: str | None = None
 
 
 def report_key(snippet: str, seed: int) -> str:
+    """Snippets that are the same code (``judged_code``: only comments and layout differ) share a key."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         _FINGERPRINT = _checks_fingerprint()
-    digest = hashlib.sha256(f"{_FINGERPRINT}\0{seed}\0{snippet}".encode("utf-8", "surrogatepass")).hexdigest()
+    code = judged_code(snippet)
+    digest = hashlib.sha256(f"{_FINGERPRINT}\0{seed}\0{code}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"{digest[:24]}-{seed}"
 
 

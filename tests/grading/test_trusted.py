@@ -78,3 +78,19 @@ def test_a_judgement_the_browser_could_not_finish_grades_its_submission_but_is_n
     second = trusted_report(tmp_path, "x()", 7)
     assert second.checks[0].passed and calls == [7, 7]  # judged again
     assert trusted_report(tmp_path, "x()", 7).checks[0].passed and calls == [7, 7]  # complete: reused
+
+
+def test_snippets_that_differ_only_in_comments_and_layout_share_one_judgement(tmp_path, monkeypatch):
+    calls = []
+
+    def run_checks(snippet, *, seed, **kwargs):
+        calls.append(snippet)
+        return Report(checks=[], seed=seed, duration_s=0.0)
+
+    monkeypatch.setattr(checks, "run_checks", run_checks)
+    lesson = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"
+    for learner_wrote in [lesson, "// Ann: step 7\n" + lesson, lesson.replace(" { ", "  {\t") + "  /* done */"]:
+        trusted_report(tmp_path, learner_wrote, 7)
+    assert len(calls) == 1
+    trusted_report(tmp_path, lesson.replace("email", "name"), 7)  # other code: judged on its own
+    assert len(calls) == 2
