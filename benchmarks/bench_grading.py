@@ -9,17 +9,22 @@ The class is realistic by default: every learner writes their snippet in their
 own words (``synthetic.in_own_words``), so no verdict is reused, as in a real
 class. ``--duplicated`` grades the class whose learners share 14 snippets word
 for word (the verdict cache answers most of them): the figure earlier rounds gave.
+``--reformatted`` grades that class with every learner's own comments and layout
+(``synthetic.in_own_layout``): no two texts alike, the same 14 programs, which
+share verdicts because the checks judge code without its comments
+(``checks.same_code``).
 
 Our grader runs RUNS times (default 3) and the median is compared with the
 targets: the host's speed drifts within minutes.
 
-Run: .venv/bin/python benchmarks/bench_grading.py [SIZE] [RUNS] [--duplicated]
+Run: .venv/bin/python benchmarks/bench_grading.py [SIZE] [RUNS] [--duplicated | --reformatted]
      (default 26 and 3; about 3 minutes a run and 5 for plain nbgrader on 2 cores)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -32,6 +37,7 @@ from pathlib import Path
 import psutil
 from nbgrader.api import Gradebook
 
+from autograder.checks.same_code import judged_code
 from autograder.grading.batch import grade_batch
 from autograder.grading.gradebook import prepare_assignment
 from autograder.grading.synthetic import synthesize_class
@@ -39,8 +45,8 @@ from autograder.notebook.course import release_course
 from autograder.notebook_paths import ASSIGNMENT, default_course_dir
 
 TARGET_S_PER_SUBMISSION = 1.0
-TARGET_RATIO = {"realistic": 8.0, "duplicated": 4.0}
-TARGET_WORKER_MB = {"realistic": 500, "duplicated": 600}
+TARGET_RATIO = {"realistic": 8.0, "duplicated": 4.0, "reformatted": 4.0}
+TARGET_WORKER_MB = {"realistic": 500, "duplicated": 600, "reformatted": 600}
 TIMEOUT_S = 60.0
 
 
@@ -79,21 +85,28 @@ class PeakMemory:
         self._stop.set()
 
 
-def ours(submissions: Path, folder: Path, *, sandbox: bool) -> tuple[float, dict, dict, float]:
+def cpu_so_far_s() -> float:
+    """CPU seconds of this process and of every process it started and reaped (the workers, and
+    through them their browsers and kernels)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def ours(submissions: Path, folder: Path, *, sandbox: bool) -> tuple[float, dict, dict, float, float]:
     course = copy_course(folder / "course")
     # As for plain nbgrader below: the assignment is in the gradebook before the clock starts,
     # as it is in a course that released it.
     prepare_assignment(course, ASSIGNMENT)
     with PeakMemory() as memory:
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_so_far_s()
         batch = grade_batch(submissions, course_dir=course, assignment=ASSIGNMENT, out_dir=course / "out",
                             workers=2, timeout_s=TIMEOUT_S, force=True, sandbox=sandbox)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu_s = time.perf_counter() - started, cpu_so_far_s() - cpu_before
     phases: dict[str, list[float]] = {}
     for result in batch.results.values():
         for phase, seconds in result["timings_s"].items():
             phases.setdefault(phase, []).append(seconds)
-    return elapsed, scores(course), phases, memory.peak_mb
+    return elapsed, scores(course), phases, memory.peak_mb, cpu_s
 
 
 def plain_nbgrader(submissions: Path, root: Path) -> tuple[float, dict]:
@@ -124,24 +137,25 @@ def main(size: int = 26, runs: int = 3, kind: str = "realistic") -> None:
     release = release_course(course_dir=copy_course(root / "course-release")) / f"{ASSIGNMENT}.ipynb"
     submissions = root / "submissions"
     behaviours = synthesize_class(release, submissions, size=size, include_oddities=False,
-                                  own_words=kind == "realistic")
+                                  own_words=kind == "realistic", own_layout=kind == "reformatted")
     hangs = [name for name, what in behaviours.items() if "endless-loop" in what]
     for name in hangs:  # both graders would only wait out their time limit on these
         (submissions / f"{name}.ipynb").unlink()
     n = size - len(hangs)
-    snippets = {json.dumps([c["source"] for c in json.loads((submissions / f"{name}.ipynb").read_text())["cells"]
-                            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "identify_snippet"])
-                for name in behaviours if name not in hangs}
+    cells = {"".join(c["source"] for c in json.loads((submissions / f"{name}.ipynb").read_text())["cells"]
+                     if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "identify_snippet")
+             for name in behaviours if name not in hangs}
+    snippets = {cell.partition("\n")[2] for cell in cells}  # without the cell's %% line
     print(f"{kind} class: {n} submissions ({len(hangs)} endless loops left out), "
           f"{len({what.split(',')[0] for what in behaviours.values()})} snippet behaviours, "
-          f"{len(snippets)} distinct snippets")
+          f"{len(snippets)} distinct snippets, {len({judged_code(s) for s in snippets})} distinct as code")
 
     timed = []
     for run in range(runs):
         timed.append(ours(submissions, root / f"run-{run}", sandbox=True))
         print(f"  run {run + 1}: {timed[-1][0] / n:.2f} s per submission", flush=True)
-    ours_s, ours_scores, phases, peak_mb = sorted(timed, key=lambda outcome: outcome[0])[len(timed) // 2]
-    unconfined_s, _, unconfined_phases, _ = ours(submissions, root / "unconfined", sandbox=False)
+    ours_s, ours_scores, phases, peak_mb, cpu_s = sorted(timed, key=lambda outcome: outcome[0])[len(timed) // 2]
+    unconfined_s, _, unconfined_phases, _, _ = ours(submissions, root / "unconfined", sandbox=False)
     plain_s, plain_scores = plain_nbgrader(submissions, root)
 
     same = all(outcome[1] == plain_scores for outcome in timed)
@@ -154,6 +168,8 @@ def main(size: int = 26, runs: int = 3, kind: str = "realistic") -> None:
     print(f"autograder grade --workers 2 : {ours_s:6.1f} s  = {per_ours:.2f} s per submission, median of {runs} runs "
           f"({', '.join(f'{outcome[0] / n:.2f}' for outcome in timed)}) "
           f"(target {TARGET_S_PER_SUBMISSION} s, ratio {per_ours / TARGET_S_PER_SUBMISSION:.2f})")
+    print(f"CPU, the median run          : {cpu_s / n:.2f} s per submission (every process of ours), "
+          f"{cpu_s / ours_s:.2f} of the machine's {os.cpu_count()} cores busy on average")
     print(f"plain nbgrader autograde     : {plain_s:6.1f} s  = {per_plain:.2f} s per submission")
     print(f"speed-up                     : {per_plain / per_ours:.1f}x (target {TARGET_RATIO[kind]}x)")
     print(f"peak memory of one worker    : {max(outcome[3] for outcome in timed):.0f} MB with its browser and kernels "
@@ -174,4 +190,5 @@ def main(size: int = 26, runs: int = 3, kind: str = "realistic") -> None:
 
 if __name__ == "__main__":
     numbers = [int(arg) for arg in sys.argv[1:] if not arg.startswith("--")]
-    main(*numbers[:2], kind="duplicated" if "--duplicated" in sys.argv else "realistic")
+    kinds = [kind for kind in ("duplicated", "reformatted") if f"--{kind}" in sys.argv]
+    main(*numbers[:2], kind=kinds[0] if kinds else "realistic")

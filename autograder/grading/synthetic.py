@@ -114,25 +114,41 @@ def oddities(release_nb) -> dict[str, bytes]:
 
 def in_own_words(snippet: str, learner: str, number: int) -> str:
     """The same behaviour as a learner would write it: their own comment, and one of a few
-    styles (as given, inside a function expression, with double quotes), so that no two
-    learners' snippets are the same text, nor the same tokens."""
+    styles (as given, inside a function expression, with double quotes or else inside a block),
+    so that no two learners' snippets are the same text, nor the same code (``checks.same_code``)."""
     comment = f"// {learner.replace('_', ' ').title()}: identify the customer"
     style = number % 3
     if style == 1:
         body = "\n".join(f"  {line}" if line else line for line in snippet.splitlines())
         return f"{comment}\n(function () {{\n{body}\n}})();"
-    if style == 2 and '"' not in snippet:
+    if style == 2 and "'" in snippet and '"' not in snippet:
         return f'{comment}\n{snippet.replace(chr(39), chr(34))}'
+    if style == 2:  # nothing to quote otherwise: inside a block
+        return f"{comment}\n{{\n{snippet}\n}}"
     return f"{comment}\n{snippet}"
+
+
+def in_own_layout(snippet: str, learner: str, number: int) -> str:
+    """The same code in the learner's own comments and layout (as a class pastes the lesson's
+    line): no two texts alike, yet the same tokens as the snippet (``checks.same_code``)."""
+    who = learner.replace("_", " ").title()
+    style = number % 3
+    if style == 1:
+        lines = "\n".join(f"\t{line}" if line else line for line in snippet.splitlines())
+        return f"/* {who}, step 7 */\n\n{lines}\n"
+    if style == 2:
+        return f"{snippet}  // {who}: done"
+    return f"// {who}: identify the customer\n{snippet}"
 
 
 def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, seed: int = 2026,
                      include_oddities: bool = True, snippets: list[str] | None = None,
-                     own_words: bool = False) -> dict[str, str]:
+                     own_words: bool = False, own_layout: bool = False) -> dict[str, str]:
     """Write ``size`` learner notebooks into ``folder``; return learner -> behaviour.
     ``snippets`` narrows the snippet behaviours used (default: all of SNIPPETS); with
     ``own_words`` every learner writes their behaviour in their own words (``in_own_words``),
-    as in a real class, where verdicts of one snippet are rarely reused for another."""
+    as in a real class, where verdicts of one snippet are rarely reused for another; with
+    ``own_layout`` in their own comments and layout only (``in_own_layout``)."""
     rng = random.Random(seed)
     release_nb = nbformat.read(str(release_notebook), as_version=4)
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +167,11 @@ def synthesize_class(release_notebook: Path, folder: Path, *, size: int = 36, se
         snippet = snippet_names[number % len(snippet_names)]
         person = rng.choice(person_names[:2]) if rng.random() < 0.7 else rng.choice(person_names)
         quiz = "right" if rng.random() < 0.75 else rng.choice(list(QUIZ))
-        code = in_own_words(SNIPPETS[snippet], learner, number) if own_words else SNIPPETS[snippet]
+        code = SNIPPETS[snippet]
+        if own_words:
+            code = in_own_words(code, learner, number)
+        elif own_layout:
+            code = in_own_layout(code, learner, number)
         nb = answered(release_nb, snippet=code, person_id_body=PERSON_ID[person], quiz=QUIZ[quiz])
         nbformat.write(nb, str(folder / f"{learner}.ipynb"))
         behaviours[learner] = f"snippet {snippet}, person_id {person}, quiz {quiz}"
