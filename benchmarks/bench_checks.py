@@ -54,7 +54,7 @@ class Counts:
 
     def __init__(self) -> None:
         self.contexts = self.navigations = 0
-        # every browser a visitor makes (opened, reopened or prepared ahead) goes through _new_browser
+        # every browser context a visitor makes goes through _new_browser (reopening keeps its own)
         Visitor = visitor_module.Visitor
         opener = "_new_browser" if hasattr(Visitor, "_new_browser") else "open"
         open_, navigate = getattr(Visitor, opener), Visitor._navigate

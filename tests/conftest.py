@@ -39,10 +39,10 @@ class Browse:
             timeline: list = []
             visitors: list[Visitor] = []
 
-            async def new_visitor(name: str = "visitor", storage_state=None) -> Visitor:
+            async def new_visitor(name: str = "visitor") -> Visitor:
                 visitor = Visitor(browser, self.site, run=run_tag, name=name, timeline=timeline, timeouts=Timeouts())
                 visitors.append(visitor)
-                return await visitor.open(storage_state=storage_state)
+                return await visitor.open()
 
             try:
                 return await walk(new_visitor, run_tag)

@@ -175,7 +175,6 @@ async def journey(sc: ScenarioContext) -> None:
                                        refused=True))
     await judge_anonymous(sc, you, anonymous)
     sc.passed("anonymous-before-login")
-    you.prepare_reopen()  # their browser of another day starts while they sign up
 
     signed_up = await you.sign_up(customer, form_open=True)
     await judge_identified(sc, you, signed_up, customer, "signing up")

@@ -60,10 +60,6 @@ COOKIE_WATCH_JS = r"""
     Object.defineProperty(window, set, {value: wrapped, writable: true, configurable: true, enumerable: true});
     Object.defineProperty(window, clear, {value: cleared, writable: true, configurable: true, enumerable: true});
   }
-  // Whether the page keeps anything in local storage (a reopened browser must keep it too).
-  const storage = (Object.getOwnPropertyDescriptor(window, 'localStorage') || {}).get;
-  const storageLength = (Object.getOwnPropertyDescriptor(Storage.prototype, 'length') || {}).get;
-  const storedItems = () => { try { return storageLength.call(storage.call(window)); } catch (e) { return -1; } };
   const timersPending = () => {
     try {
       if (!window.__pwClock) return waiting.size;
@@ -80,7 +76,7 @@ COOKIE_WATCH_JS = r"""
     let ki = null;
     try { ki = window.KM && typeof KM.i === 'function' ? String(KM.i()) : null; } catch (e) {}
     return [ki, document.body ? document.body.getAttribute('data-view') : null, cookies(), started(), settled(),
-            timersPending(), storedItems()];
+            timersPending()];
   }});
   // Typing into a form, in one round trip, with the DOM's own methods kept before learner
   // code can replace them: a person's typing shows scripts focus, then keydown, keypress,
@@ -214,17 +210,16 @@ class Visitor:
         self.page_errors: list[dict] = []
         self.cookie_writes: list[dict] = []  # km_* cookies written by code other than the library
         self._step_errors: list[str] = []
-        self._next_browser: asyncio.Future | None = None  # prepare_reopen
-        self.kept_local_storage = False  # a page of this visitor's kept something in local storage
+        self._opening_page = False  # reopen: the next new page is the visitor's own
 
     # -- life cycle
-    async def open(self, storage_state: dict | None = None) -> "Visitor":
-        self.context, self.page = await self._new_browser(storage_state)
+    async def open(self) -> "Visitor":
+        self.context, self.page = await self._new_browser()
         return self
 
-    async def _new_browser(self, storage_state: dict | None) -> tuple[BrowserContext, Page]:
+    async def _new_browser(self) -> tuple[BrowserContext, Page]:
         context = await self.browser.new_context(
-            extra_http_headers={RUN_HEADER: self.run}, storage_state=storage_state,
+            extra_http_headers={RUN_HEADER: self.run},
             proxy=context_proxy(self.site.port),  # nothing but this visitor's site is reachable
             viewport={"width": 900, "height": 640}, screen=DESKTOP_SCREEN, locale="en-US",
             user_agent=desktop_user_agent(self.browser.version), java_script_enabled=True,
@@ -241,13 +236,16 @@ class Visitor:
             page = await context.new_page()
             # Any other page is a popup of learner code (this handler comes after the visitor's own
             # page, which learner code cannot open: it has not run in this browser yet).
-            context.on("page", lambda other: other is page or asyncio.ensure_future(other.close()))
+            context.on("page", self._close_popup)
         except BaseException:
             await _close_context(context)
             raise
+        self._watch(page)
+        return context, page
+
+    def _watch(self, page: Page) -> None:
         page.on("pageerror", self._on_page_error)
         page.on("crash", lambda _: self._step_errors.append("the page crashed (out of memory?)"))
-        return context, page
 
     def _on_cookie_write(self, cookie: str, page: str, caller: str) -> None:
         if len(self.cookie_writes) < 50 and all(w["cookie"] != cookie for w in self.cookie_writes):
@@ -259,43 +257,35 @@ class Visitor:
         self.page_errors.append({"url": urlsplit(url).path or url, "message": message})
         self._step_errors.append(message)
 
+    def _close_popup(self, other: Page) -> None:
+        if not self._opening_page and other is not self.page:
+            asyncio.ensure_future(other.close())
+
     async def close(self) -> None:
-        if self._next_browser is not None:
-            prepared, self._next_browser = self._next_browser, None
-            await _discard(prepared)
         if self.context is not None:
             await _close_context(self.context)
             self.context = self.page = None
 
-    def prepare_reopen(self) -> None:
-        """Start opening the browser the visitor will ``reopen``, while they walk on: a person's
-        next day need not wait for a browser to start."""
-        if self._next_browser is None:
-            self._next_browser = asyncio.ensure_future(self._new_browser(None))
-
     async def reopen(self) -> None:
-        """Close the browser and open it again: session cookies die, the rest live (local storage too)."""
-        prepared, self._next_browser = self._next_browser, None
-        # Pages' local storage (learner code may keep an ID there) is read by Playwright opening a
-        # page per origin, and written by opening a browser with it: only when a page kept something.
-        if self.kept_local_storage:
-            state = await asyncio.wait_for(self.context.storage_state(), self.timeouts.probe_s * 2)
-        else:
-            state = {"cookies": await asyncio.wait_for(self.context.cookies(), self.timeouts.probe_s * 2)}
-        state["cookies"] = [c for c in state["cookies"] if c.get("expires", -1) > 0]
-        await _close_context(self.context)
-        self.context = self.page = None
-        if prepared is not None and not self.kept_local_storage:  # it takes the cookies as a new one would
-            try:
-                context, page = await asyncio.wait_for(asyncio.shield(prepared), self.timeouts.page_s)
-                await asyncio.wait_for(context.add_cookies(state["cookies"]), self.timeouts.probe_s * 2)
-                self.context, self.page = context, page
-                return
-            except (asyncio.TimeoutError, PlaywrightError):
-                pass
-        if prepared is not None:
-            await _discard(prepared)
-        self.context, self.page = await self._new_browser(state)
+        """Close the browser and open it again: the page and its session storage are gone, session
+        cookies die, the rest lives (persistent cookies, local storage, the cache). In the same
+        profile, as a person's browser keeps it: a new context would cost a new renderer and
+        copying the profile over (Playwright reads local storage by opening a page per origin)."""
+        try:
+            await asyncio.wait_for(self.page.close(), self.timeouts.probe_s * 2)
+        except (asyncio.TimeoutError, PlaywrightError):
+            raise StepFailed("your code kept the page from closing when the browser was closed: look for a loop "
+                             "that never ends", "endless-loop") from None
+        jar = await asyncio.wait_for(self.context.cookies(), self.timeouts.probe_s * 2)
+        await asyncio.wait_for(self.context.clear_cookies(), self.timeouts.probe_s * 2)
+        await asyncio.wait_for(self.context.add_cookies([c for c in jar if c.get("expires", -1) > 0]),
+                               self.timeouts.probe_s * 2)
+        self._opening_page = True  # no page of learner code is left to open a popup meanwhile
+        try:
+            self.page = await asyncio.wait_for(self.context.new_page(), self.timeouts.page_s)
+        finally:
+            self._opening_page = False
+        self._watch(self.page)
 
     # -- walking
     def url(self, where: str, path: str) -> str:
@@ -436,12 +426,9 @@ class Visitor:
         """The in-page probe: (KM.i(), view id, document.cookie, library started, settled, timers pending)."""
         answer = await self._bounded(page.evaluate(f"(ms) => window.{HELPERS}Probe(ms)", budget_s * 1000),
                                      urlsplit(page.url).path, budget_s + self.timeouts.probe_s)
-        if not (isinstance(answer, list) and len(answer) == 7):
-            self.kept_local_storage = True  # cannot tell: reopen the safe way
+        if not (isinstance(answer, list) and len(answer) == 6):
             return None, None, None, None, None, -1
-        if answer[6] != 0:
-            self.kept_local_storage = True
-        return tuple(answer[:6])
+        return tuple(answer)
 
     async def settle(self, label: str, *, expect_path: str | None) -> Step:
         """Wait for the page, the library and its beacons; dwell (the page's timers fire); wait for
@@ -501,16 +488,6 @@ async def _close_context(context: BrowserContext) -> None:
         await asyncio.wait_for(context.close(), 5)
     except (asyncio.TimeoutError, PlaywrightError):
         pass
-
-
-async def _discard(prepared: asyncio.Future) -> None:
-    """Close a prepared browser nobody will use, once it is made (cancelling the call midway
-    could leave a context open in the browser)."""
-    try:
-        context, _ = await asyncio.wait_for(asyncio.shield(prepared), 10)
-    except Exception:  # it could not be made: nothing to close
-        return
-    await _close_context(context)
 
 
 async def _press_submit(page: Page, path: str) -> None:
