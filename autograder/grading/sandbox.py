@@ -11,7 +11,11 @@ folders). Without it, grading still works, unconfined, and says so.
 kernelspec uses (``install_kernelspec``): it reads what to hide and what may be written from
 the environment and the kernel's working folder, sets the limits on itself
 (bubblewrap and the kernel inherit them), then execs bubblewrap. ``forks`` mode
-starts a grading worker's kernel template the same way (``kernel_forks``).
+starts a grading worker's kernel template the same way (``kernel_forks``), and
+``run`` mode any other command that runs learner code (a re-check's process,
+``launch``). Every learner process starts through it: the limits are set by the
+launcher on itself, never by a ``preexec_fn`` in the grader, whose threads make
+code between fork and exec unsafe.
 """
 
 from __future__ import annotations
@@ -146,15 +150,18 @@ def apply_limits(limits: list[tuple[int, tuple[int, int]]], *, lower_only: bool 
         resource.setrlimit(which, values)
 
 
+def launch(command: list[str], *, policy: Policy, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment that run ``command`` through the launcher, confined by
+    ``policy`` where possible (else with its limits only). The command gets ``env`` only."""
+    return [*sandbox_launcher("run"), *command], {**env, POLICY_ENV: policy.to_env()}
+
+
 def run_confined(command: list[str], *, workdir: Path, policy: Policy, timeout_s: float,
                  env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    """Run a command confined if possible (else with limits only), bounded in time."""
-    argv = bwrap_argv(command, workdir=workdir, policy=policy) if policy.confine and sandbox_available() else command
-    limits = rlimits(policy)
-    full_env = dict(os.environ if env is None else env)
-    full_env[POLICY_ENV] = policy.to_env()
+    """Run a command through the launcher, bounded in time."""
+    argv, full_env = launch(command, policy=policy, env=dict(os.environ if env is None else env))
     return subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout_s,
-                          input=input, preexec_fn=lambda: apply_limits(limits))
+                          input=input)
 
 
 # ipykernel_launcher's own lines, after making debugpy unimportable: ipykernel then
@@ -191,16 +198,20 @@ def prepare_kernel_folder(folder: Path) -> None:
                       TMPDIR=str(tmp))
 
 
+LAUNCHER_MODES = ("kernel", "forks", "run")
+
+
 def main(argv: list[str]) -> None:
     """``kernel -- CMD...``: start a kernel confined, in the current folder.
-    ``forks -- CMD...``: start a kernel template so (its kernels set their own limits)."""
+    ``forks -- CMD...``: start a kernel template so (its kernels set their own limits).
+    ``run -- CMD...``: run any other command confined, in the current folder."""
     mode, command = argv[0], argv[argv.index("--") + 1:]
-    if mode not in ("kernel", "forks"):
-        sys.exit(f"sandbox launcher: unknown mode {mode!r} (expected 'kernel' or 'forks')")
+    if mode not in LAUNCHER_MODES:
+        sys.exit(f"sandbox launcher: unknown mode {mode!r} (expected one of {', '.join(LAUNCHER_MODES)})")
     policy = Policy.from_env()
     if mode == "kernel":
         prepare_kernel_folder(Path.cwd())
-    if "-f" in command:
+    if mode != "run" and "-f" in command:
         connection_file = command[command.index("-f") + 1]
         if not Path(connection_file).exists():
             # A kernel without its file would invent one nobody can reach: fail now, visibly.
@@ -215,12 +226,16 @@ def main(argv: list[str]) -> None:
                   if which not in (resource.RLIMIT_CPU, resource.RLIMIT_NPROC)]
     apply_limits(limits)
     os.environ.pop(OWN_PID_NAMESPACE_ENV, None)
-    if policy.confine and sandbox_available():
+    confine = policy.confine and sandbox_available()
+    if mode == "run":  # the command gets the environment it was given, not the launcher's instructions
+        os.environ.pop(POLICY_ENV, None)
+    elif confine:
         # The parent's PID means nothing inside a new PID namespace; "1" tells ipykernel
         # there is no parent to watch (nor a terminal to greet): bubblewrap ends the kernel
         # with its parent. Unconfined, the kernel keeps watching its parent and quits when it dies.
         os.environ["JPY_PARENT_PID"] = "1"
         os.environ[OWN_PID_NAMESPACE_ENV] = "1"
+    if confine:
         command = bwrap_argv(command, workdir=Path.cwd(), policy=policy)
     os.execvp(command[0], command)
 

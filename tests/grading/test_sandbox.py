@@ -1,6 +1,7 @@
 """Learner code runs under the policy's limits, in a kernel and in a re-check,
 confined or not."""
 
+import ast
 import json
 import os
 import sys
@@ -75,3 +76,21 @@ def test_a_confined_command_sees_the_runtime_and_its_folder_only(tmp_path):
     seen = json.loads(done.stdout)
     assert seen[:3] + seen[4:] == [False, False, False, False, False, [".tmp"]], done.stderr
     assert set(seen[3]) <= ways and work.parts[2] in seen[3] or work.parts[1] != "tmp", (seen[3], ways)
+
+
+def _package_calls() -> list[tuple[str, ast.Call]]:
+    package = Path(autograder.__file__).resolve().parent
+    return [(str(path.relative_to(package)), node) for path in sorted(package.rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(), str(path))) if isinstance(node, ast.Call)]
+
+
+def test_learner_code_starts_only_through_the_launcher():
+    """No ``preexec_fn`` (code between fork and exec is unsafe in a grader with threads), and
+    bubblewrap's command line is built by the launcher alone, so every learner process is
+    confined and limited one way."""
+    calls = _package_calls()
+    assert calls  # the package was read
+    preexec = [where for where, call in calls if any(kw.arg == "preexec_fn" for kw in call.keywords)]
+    bwrap = [where for where, call in calls if isinstance(call.func, ast.Name) and call.func.id == "bwrap_argv"]
+    assert preexec == []
+    assert bwrap == ["grading/sandbox.py"]
