@@ -1,6 +1,6 @@
 """The kernel template's own process (``kernel_forks`` is the grader's side of it).
 
-Started by the sandbox launcher (``forks`` mode), it imports what kernels need
+Started by the launcher (``forks`` mode), it imports what kernels need
 once, says ready, then answers requests on its standard input, one line of JSON
 each: a sweep, or a kernel to fork. Before each it ends whatever earlier kernels
 left running in its sandbox (with them their listening sockets) and empties
@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from .sandbox import OWN_PID_NAMESPACE_ENV
+from . import launcher
+from .launcher import OWN_PID_NAMESPACE_ENV
 
 PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell",
              "IPython.core.completer", "autograder.notebook.grading", "autograder.grading.trusted")
@@ -132,9 +133,7 @@ def _become_kernel(request: dict, requests: socket.socket) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        from . import sandbox
-
-        sandbox.prepare_kernel_folder(Path.cwd())
+        launcher.prepare_kernel_folder(os.getcwd())
         args = request["args"]
         if "connection" in request:  # its own copy, in its own folder
             connection = Path.cwd() / ".connection.json"
@@ -142,7 +141,7 @@ def _become_kernel(request: dict, requests: socket.socket) -> None:
             args = [str(connection) if i and args[i - 1] == "-f" else arg for i, arg in enumerate(args)]
         # The template watches nothing; the kernel quits if the template (its parent) dies.
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        sandbox.apply_limits(sandbox.rlimits(sandbox.Policy.from_env()), lower_only=True)
+        launcher.apply_limits(launcher.rlimits(launcher.policy_from_env()), lower_only=True)
         import random
 
         random.seed()  # not the template's random state, shared by every fork

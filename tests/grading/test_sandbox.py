@@ -4,6 +4,7 @@ confined or not."""
 import ast
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 import autograder
-from autograder.grading.sandbox import POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available
+from autograder.grading.sandbox import (POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available,
+                                        sandbox_launcher)
 
 POLICY = dict(cpu_s=17, memory_bytes=900 * 2**20, file_bytes=3 * 2**20)
 READ_LIMITS = ("import resource, json; print(json.dumps([resource.getrlimit(r)[0] for r in "
@@ -93,4 +95,15 @@ def test_learner_code_starts_only_through_the_launcher():
     preexec = [where for where, call in calls if any(kw.arg == "preexec_fn" for kw in call.keywords)]
     bwrap = [where for where, call in calls if isinstance(call.func, ast.Name) and call.func.id == "bwrap_argv"]
     assert preexec == []
-    assert bwrap == ["grading/sandbox.py"]
+    assert bwrap == ["grading/launcher.py"]
+
+
+@pytest.mark.parametrize("mode", ["kernel", "forks", "run"])
+def test_a_launcher_asked_to_confine_never_runs_the_command_unconfined(tmp_path, mode):
+    """The grader asks for bubblewrap only where it works; should it fail all the same (here:
+    not on the PATH), the learner's command does not start rather than start with the grader's rights."""
+    env = {"PATH": str(tmp_path), POLICY_ENV: Policy(confine=True).to_env()}
+    done = subprocess.run([*sandbox_launcher(mode), sys.executable, "-c", "print('RAN')"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0 and "RAN" not in done.stdout
+    assert "cannot start bwrap" in done.stderr
