@@ -41,7 +41,9 @@ class Policy:
     memory_bytes: int = DEFAULT_POLICY["memory_bytes"]
     file_bytes: int = DEFAULT_POLICY["file_bytes"]
     extra_processes: int = DEFAULT_POLICY["extra_processes"]
-    confine: bool = True  # False: limits only, even where bubblewrap works
+    # False: limits only, even where bubblewrap works. True: in bubblewrap, or not at all (the launcher
+    # takes the grader's word that it works: ``launch`` and the grading runtime ask only where it does).
+    confine: bool = True
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
