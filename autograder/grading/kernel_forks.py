@@ -1,4 +1,5 @@
-"""Kernels forked from a template process that has already imported ipykernel.
+"""Kernels forked from a template process that has already imported ipykernel:
+the grader's side (the template's own process is ``fork_server``).
 
 A kernel spends most of its start-up importing ipykernel, IPython, ZeroMQ and
 jupyter_client: about two thirds of the CPU a graded notebook's kernel uses.
@@ -12,14 +13,12 @@ Learners stay apart. The template's sandbox shows only the runtime and one
 writable folder, the worker's slot for kernel folders; the grader keeps at most
 one kernel folder in it. Before a kernel folder is made, the grader asks the
 template to sweep (``KernelTemplate.sweep``): it kills every process left in its
-sandbox (a previous learner's background processes, listening sockets with them)
-and empties /dev/shm, and answers only when they are gone. Then the grader, outside
-the sandbox, empties the slot and makes a new folder under an unpredictable name,
+sandbox and answers only when they are gone. Then the grader, outside the
+sandbox, empties the slot and makes a new folder under an unpredictable name,
 and the template forks the kernel into it. So a kernel sees exactly its own folder,
 and no earlier learner can have written to it. This is simpler than a mount
 namespace per fork (which would need mount privileges inside the sandbox, which
-learner code would then hold too). The template is not dumpable: a kernel cannot
-ptrace it or write its memory to take over the kernels forked after it.
+learner code would then hold too).
 Where forking is not possible (no pidfd), kernels start the usual way; a template
 that died is rebuilt by the kernel reserve (``kernels``).
 """
@@ -40,17 +39,14 @@ from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from .sandbox import KERNEL_MAIN, OWN_PID_NAMESPACE_ENV, sandbox_launcher
+from .fork_server import SWEEP_TIMEOUT_S
+from .sandbox import KERNEL_MAIN, sandbox_launcher
 
-# The template's own code: run by ``python -c`` inside the sandbox (see ``serve``).
+# The template's own code: run by ``python -c`` inside the sandbox (see ``fork_server.serve``).
 TEMPLATE_MAIN = ("import sys\nif sys.path[0] == '': del sys.path[0]\nsys.modules['debugpy'] = None\n"
-                 "from autograder.grading.kernel_forks import serve\nserve()")
-PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell",
-             "IPython.core.completer", "autograder.notebook.grading", "autograder.grading.trusted")
+                 "from autograder.grading.fork_server import serve\nserve()")
 READY_TIMEOUT_S = 60.0  # its imports, on a busy machine
 FORK_TIMEOUT_S = 10.0
-SWEEP_TIMEOUT_S = 10.0
-PR_SET_DUMPABLE = 4
 
 
 class KernelForkError(RuntimeError):
@@ -229,132 +225,3 @@ class ForkingProvisioner(LocalProvisioner):
             code, self.process = self.process.returncode, None
             return code
         return await super().wait()
-
-
-# -- the template process
-
-def serve() -> None:
-    """Import what kernels need, say ready, then fork a kernel per request on stdin."""
-    import importlib
-
-    for module in PRELOADED:
-        importlib.import_module(module)
-    _not_dumpable()
-    requests = socket.socket(fileno=0)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped by the system
-    own_namespace = os.environ.get(OWN_PID_NAMESPACE_ENV) == "1"
-    sessions: list[int] = []
-    requests.sendall(b"ready\n")
-    for line in requests.makefile("rb"):
-        request = json.loads(line)
-        _end_leftovers(sessions, own_namespace)
-        if request.get("sweep"):
-            requests.sendall(b"swept\n")
-            continue
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request, requests)
-        sessions.append(pid)
-        pidfd = os.pidfd_open(pid)
-        socket.send_fds(requests, [b"%d\n" % pid], [pidfd])
-        os.close(pidfd)
-
-
-def _not_dumpable() -> None:
-    """Kernels run as the template's user: without this, one could ptrace the template."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _end_leftovers(sessions: list[int], own_namespace: bool) -> None:
-    """Kill what earlier kernels left running, before a new learner's kernel starts."""
-    for session in sessions:  # each kernel leads its own session, with what it started
-        try:
-            os.killpg(session, signal.SIGKILL)
-        except OSError:
-            pass
-    sessions.clear()
-    if not own_namespace:  # unconfined, what left its session is beyond reach (README: Sandbox)
-        return
-    # Whatever escaped its session: in a PID namespace of our own, every process but its init
-    # and us. kill(-1) signals them all at once, so a fork bomb cannot outrun a scan of /proc.
-    deadline = time.monotonic() + SWEEP_TIMEOUT_S / 2
-    while _others_running() and time.monotonic() < deadline:
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except OSError:
-            pass
-        time.sleep(0.002)
-    for entry in _entries("/dev/shm"):  # shared memory outlives its processes; the root itself is read-only
-        _remove(entry)
-
-
-def _others_running() -> bool:
-    for entry in _entries("/proc"):
-        if entry.isdigit() and int(entry) not in (1, os.getpid()):
-            try:  # a zombie is gone for good, only not yet reaped
-                if Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    return True
-            except (OSError, IndexError):
-                pass
-    return False
-
-
-def _entries(folder: str) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
-
-
-def _remove(name: str) -> None:
-    import shutil
-
-    path = os.path.join("/dev/shm", name)
-    try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
-    except OSError:
-        pass
-
-
-def _become_kernel(request: dict, requests: socket.socket) -> None:
-    """In the forked child: become a kernel started as the sandbox launcher would, then exit."""
-    code = 1
-    try:
-        requests.close()
-        os.setsid()
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        from . import sandbox
-
-        sandbox.prepare_kernel_folder(Path.cwd())
-        args = request["args"]
-        if "connection" in request:  # its own copy, in its own folder
-            connection = Path.cwd() / ".connection.json"
-            connection.write_text(request["connection"])
-            args = [str(connection) if i and args[i - 1] == "-f" else arg for i, arg in enumerate(args)]
-        # The template watches nothing; the kernel quits if the template (its parent) dies.
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        sandbox.apply_limits(sandbox.rlimits(sandbox.Policy.from_env()), lower_only=True)
-        import random
-
-        random.seed()  # not the template's random state, shared by every fork
-        from ipykernel import kernelapp
-
-        sys.argv = [sys.executable, *args]
-        kernelapp.launch_new_instance(argv=args)
-        code = 0
-    finally:
-        os._exit(code)

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from .recheck_runner import MAX_MESSAGE_CHARS, decode, encode
-from .sandbox import Policy, apply_limits, bwrap_argv, rlimits, sandbox_available
+from .sandbox import Policy, launch
 
 RUNNER = str(Path(__file__).resolve().with_name("recheck_runner.py"))
 MAX_LINE_BYTES = 4 << 20  # an answer longer than this is no answer
@@ -100,15 +100,12 @@ class LearnerProcess:
         workdir.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))  # nothing left over from the last learner
         (self.folder / ".tmp").mkdir()
-        command = [sys.executable, "-I", "-S", RUNNER]
-        confined = policy.confine and sandbox_available()
-        argv = bwrap_argv(command, workdir=self.folder, policy=policy) if confined else command
-        limits = rlimits(policy)
-        env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.folder),
-               "TMPDIR": str(self.folder / ".tmp"), "LANG": "C.UTF-8"}  # nothing of the grader's
+        # Through the launcher the kernels start through: confined and limited as they are.
+        argv, env = launch([sys.executable, "-I", "-S", RUNNER], policy=policy, env={
+            "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.folder),
+            "TMPDIR": str(self.folder / ".tmp"), "LANG": "C.UTF-8"})  # nothing of the grader's
         self.proc = subprocess.Popen(argv, cwd=self.folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, start_new_session=True,
-                                     preexec_fn=lambda: apply_limits(limits))
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
         for pipe in (self.proc.stdin, self.proc.stdout):
             os.set_blocking(pipe.fileno(), False)
         self.buffer = bytearray()

@@ -12,6 +12,7 @@ from jupyter_core.utils import run_sync
 from autograder.grading import kernel_forks
 from autograder.grading.kernel_forks import ForkedKernel, ForkingProvisioner, KernelForkError, KernelTemplate
 from autograder.grading.kernels import GradingKernelManager
+from autograder.grading.learner_process import LearnerProcess
 from autograder.grading.sandbox import POLICY_ENV, Policy, install_kernelspec, sandbox_available
 
 CONFINED = [pytest.param(True, marks=pytest.mark.skipif(not sandbox_available(), reason="needs bubblewrap")), False]
@@ -139,3 +140,45 @@ def test_a_kernel_cannot_reach_into_its_template(forking):
                   "except OSError as err:\n    print('REFUSED', type(err).__name__)", "learner")
     run_sync(km.shutdown_kernel)(now=True)
     assert out.startswith("REFUSED"), out
+
+
+# What confines a process, seen from inside it: its namespaces (as the grader's differ from
+# them), limits, capabilities, network, and what of the machine it can see or write.
+CONFINEMENT = """
+import os, resource, socket, sys
+def _status(field):
+    return next(line.split()[1] for line in open('/proc/self/status') if line.startswith(field + ':'))
+def _namespace(kind):
+    return os.readlink(f'/proc/self/ns/{kind}')
+confinement = {
+    'namespaces': [kind for kind in KINDS if _namespace(kind) != GRADERS[kind]],
+    'limits': [list(resource.getrlimit(getattr(resource, name))) for name in ('RLIMIT_CPU', 'RLIMIT_AS', 'RLIMIT_FSIZE')],
+    'processes': resource.getrlimit(resource.RLIMIT_NPROC)[0],
+    'capabilities': [_status('CapEff'), _status('CapBnd'), _status('NoNewPrivs')],
+    'network': sorted(name for _, name in socket.if_nameindex()),
+    'sees': [os.path.exists(path) for path in SEEN],
+    'writes': [os.access(path, os.W_OK) for path in ['/', sys.prefix, os.getcwd()]],
+}
+"""
+NAMESPACE_KINDS = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")
+
+
+@pytest.mark.parametrize("forking", CONFINED, indirect=True)
+def test_a_recheck_runs_confined_as_a_forked_kernel_does(forking, tmp_path):
+    """Both start through the sandbox launcher: the same namespaces, limits and view of the machine."""
+    run, template, confine = forking
+    beside = tmp_path / "submissions"  # a folder of the grader's that neither may see
+    beside.mkdir()
+    graders = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in NAMESPACE_KINDS}
+    code = (f"KINDS, GRADERS = {NAMESPACE_KINDS!r}, {graders!r}\n"
+            f"SEEN = [{str(beside)!r}, '/root', '/home', {str(tmp_path / 'template.log')!r}]\n" + CONFINEMENT)
+    out, km = run(code + "import json\nprint(json.dumps(confinement))", "kernel")
+    run_sync(km.shutdown_kernel)(now=True)
+    kernel = json.loads(out)
+    with LearnerProcess(workdir=tmp_path / "recheck", policy=Policy.from_env(), timeout_s=20) as learner:
+        recheck = learner.start([code])["confinement"]
+    for seen in (kernel, recheck):  # counted when each starts: what runs on the machine then, plus the margin
+        assert 256 < seen.pop("processes") < 256 + 5000
+    assert recheck == kernel
+    assert kernel["limits"][0] == [23, 28]
+    assert kernel["namespaces"] == (["ipc", "mnt", "net", "pid", "user", "uts"] if confine else [])

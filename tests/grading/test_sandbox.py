@@ -1,8 +1,10 @@
 """Learner code runs under the policy's limits, in a kernel and in a re-check,
 confined or not."""
 
+import ast
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 import autograder
-from autograder.grading.sandbox import POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available
+from autograder.grading.sandbox import (POLICY_ENV, Policy, install_kernelspec, run_confined, sandbox_available,
+                                        sandbox_launcher)
 
 POLICY = dict(cpu_s=17, memory_bytes=900 * 2**20, file_bytes=3 * 2**20)
 READ_LIMITS = ("import resource, json; print(json.dumps([resource.getrlimit(r)[0] for r in "
@@ -75,3 +78,32 @@ def test_a_confined_command_sees_the_runtime_and_its_folder_only(tmp_path):
     seen = json.loads(done.stdout)
     assert seen[:3] + seen[4:] == [False, False, False, False, False, [".tmp"]], done.stderr
     assert set(seen[3]) <= ways and work.parts[2] in seen[3] or work.parts[1] != "tmp", (seen[3], ways)
+
+
+def _package_calls() -> list[tuple[str, ast.Call]]:
+    package = Path(autograder.__file__).resolve().parent
+    return [(str(path.relative_to(package)), node) for path in sorted(package.rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(), str(path))) if isinstance(node, ast.Call)]
+
+
+def test_learner_code_starts_only_through_the_launcher():
+    """No ``preexec_fn`` (code between fork and exec is unsafe in a grader with threads), and
+    bubblewrap's command line is built by the launcher alone, so every learner process is
+    confined and limited one way."""
+    calls = _package_calls()
+    assert calls  # the package was read
+    preexec = [where for where, call in calls if any(kw.arg == "preexec_fn" for kw in call.keywords)]
+    bwrap = [where for where, call in calls if isinstance(call.func, ast.Name) and call.func.id == "bwrap_argv"]
+    assert preexec == []
+    assert bwrap == ["grading/launcher.py"]
+
+
+@pytest.mark.parametrize("mode", ["kernel", "forks", "run"])
+def test_a_launcher_asked_to_confine_never_runs_the_command_unconfined(tmp_path, mode):
+    """The grader asks for bubblewrap only where it works; should it fail all the same (here:
+    not on the PATH), the learner's command does not start rather than start with the grader's rights."""
+    env = {"PATH": str(tmp_path), POLICY_ENV: Policy(confine=True).to_env()}
+    done = subprocess.run([*sandbox_launcher(mode), sys.executable, "-c", "print('RAN')"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0 and "RAN" not in done.stdout
+    assert "cannot start bwrap" in done.stderr
