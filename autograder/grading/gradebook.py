@@ -99,10 +99,13 @@ def copy_submission_receipts(source_dir: Path, dest_dir: Path) -> None:
             dest.write_bytes(source.read_bytes())
 
 
-def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
+def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict, *,
+                 pages_dir: Path) -> dict:
     """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
-    their autograded notebook and feedback in the course; returns the result pointing at
-    those lasting copies, with the scores the gradebook gives (a manual one wins)."""
+    their autograded notebook in the course and nbgrader's page of it in ``pages_dir``; returns
+    the result pointing at those lasting copies, with the scores the gradebook gives (a manual
+    one wins). The course's feedback/ folder gets the learner's own page later
+    (course_feedback.py), the one file per notebook that nbgrader's release_feedback hands out."""
     learner = result["learner"]
     result = _auto_scores(result)
     with warnings.catch_warnings():
@@ -122,14 +125,17 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
         gb.db.commit()
         result = _with_manual(result, grades)
         gb.db.close()  # no transaction, no lock, and no stale rows left between results
-    for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
-        if result.get(kind):
-            dest = course_dir / kind / learner / assignment / f"{notebook_id}{suffix}"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(result[kind], encoding="utf-8")
-            result[kind] = str(dest)
-            # as nbgrader's autograde and generate_feedback do, so that release_feedback works
-            copy_submission_receipts(course_dir / "submitted" / learner / assignment, dest.parent)
+    if result.get("autograded"):
+        dest = course_dir / "autograded" / learner / assignment / f"{notebook_id}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(result["autograded"], encoding="utf-8")
+        result["autograded"] = str(dest)
+        copy_submission_receipts(course_dir / "submitted" / learner / assignment, dest.parent)  # as autograde does
+    if result.get("feedback"):
+        dest = pages_dir / f"{learner}.html"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(result["feedback"], encoding="utf-8")
+        result["feedback"] = str(dest)
     return result
 
 
