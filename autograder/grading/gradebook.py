@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
 from ..errors import UnusableInput
@@ -99,6 +101,17 @@ def copy_submission_receipts(source_dir: Path, dest_dir: Path) -> None:
             dest.write_bytes(source.read_bytes())
 
 
+def _submitted_at(folder: Path) -> datetime | None:
+    """The time in the submission's ``timestamp.txt`` (written on the learner's side), if it reads as one."""
+    path = folder / "timestamp.txt"
+    try:
+        if not path.is_file() or path.stat().st_size > RECEIPT_MAX_BYTES:
+            return None
+        return parse_utc(path.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError):
+        return None
+
+
 def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict, *,
                  pages_dir: Path) -> dict:
     """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
@@ -112,7 +125,10 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
         # nbgrader's own models trip a harmless SQLAlchemy warning while mirroring the assignment
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(learner)
-        gb.update_or_create_submission(assignment, learner)
+        # With the time the learner submitted, as nbgrader's autograde records it: the formgrader
+        # counts a submission as graded only when that time matches the one in submitted/.
+        submitted_at = _submitted_at(course_dir / "submitted" / learner / assignment)
+        gb.update_or_create_submission(assignment, learner, **({"timestamp": submitted_at} if submitted_at else {}))
         # All the notebook's grades in one query (find_grade would make one per cell).
         grades = {grade.name: grade for grade in
                   gb.find_submission_notebook(notebook_id, assignment, learner).grades}
