@@ -12,6 +12,7 @@ import pytest
 
 from autograder.checks import CHECKS, CheckResult, Report
 from autograder.grading.class_report import write_class_report
+from autograder.grading.course_feedback import write_course_feedback
 from autograder.grading.feedback import write_feedback
 from autograder.grading.summary import summarize
 from autograder.notebook.crowd import CrowdResult
@@ -80,7 +81,14 @@ def test_the_feedback_page_and_the_class_report_have_no_serious_violation(engine
     summary = summarize(result, list(result["cells"]), {k: v[1] for k, v in result["cells"].items()})
     feedback = write_feedback(tmp_path / "out" / "feedback", summary, result)
     report = write_class_report(tmp_path / "out", [summary], {"ada": result}, notices=[], duration_s=1.0, workers=1)
-    for page in (feedback, report):
+    receipts = tmp_path / "course" / "submitted" / "ada" / "step07"  # the page release_feedback hands out
+    receipts.mkdir(parents=True)
+    (receipts / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    (receipts / "submission_secret.txt").write_text("a1b2c3")
+    (tmp_path / "ada-nbgrader.html").write_text("<!doctype html><html lang=en><title>graded</title><p>notebook")
+    released = write_course_feedback(tmp_path / "course", "step07", "step07", summary,
+                                     result | {"feedback": str(tmp_path / "ada-nbgrader.html")})
+    for page in (feedback, report, released):
         found = _scan(engine, path=page)
         assert found == [], (page.name, describe(found))
 

@@ -34,3 +34,19 @@ def test_the_chart_values_are_valid_yaml_with_the_measured_limits():
     values = yaml.safe_load((RECIPES / "config.yaml").read_text(encoding="utf-8"))
     assert values["singleuser"]["memory"] == {"guarantee": "600M", "limit": "1G"}
     assert values["singleuser"]["storage"]["extraVolumeMounts"][0]["mountPath"] == "/srv/nbgrader/exchange"
+
+
+def test_the_formgrader_service_recipe_loads_as_jupyterhub_reads_it(tmp_path):
+    """The hub configuration the recipe writes (appending to what the Littlest JupyterHub already set)."""
+    from jupyterhub.app import JupyterHub
+    from traitlets.config import PyFileConfigLoader
+
+    found = re.search(r"jupyterhub_config\.d/(formgrader\.py) <<'CONF'\n(.*?)\nCONF", TEXT, re.S)
+    assert found, "the formgrader recipe"
+    (tmp_path / found[1]).write_text(found[2], encoding="utf-8")
+    hub = JupyterHub(config=PyFileConfigLoader(found[1], path=str(tmp_path)).load_config())
+    course_id = re.search(r'course_id = "([^"]+)"', (RECIPES.parents[1] / "notebooks" / "nbgrader_config.py")
+                          .read_text(encoding="utf-8"))[1]
+    assert [service["name"] for service in hub.services] == [course_id]  # nbgrader: named after the course
+    assert hub.load_roles[0]["scopes"][0] == f"access:services!service={course_id}"
+    assert list(hub.load_groups) == [f"formgrade-{course_id}"]

@@ -54,6 +54,10 @@ class BatchResult:
     graded_now: list[str]
     resumed: list[str]
     duration_s: float
+    # The nbgrader course graded into, so that the outputs can put each learner's page there too.
+    course_dir: Path | None = None
+    assignment: str = ""
+    notebook_id: str = ""
 
     @property
     def failed(self) -> dict[str, str]:
@@ -107,7 +111,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
         if graded.reason.startswith(START_FAILED):
             raise AutograderError(graded.reason)
         # From here on a result is JSON, whose graded notebook and feedback are paths of stored files.
-        result = write_result(gradebook, course_dir, assignment, notebook_id, graded.to_json())
+        result = write_result(gradebook, course_dir, assignment, notebook_id, graded.to_json(),
+                              pages_dir=out_dir / "state" / "notebook-pages")
         ledger.record(job.learner, print_, result)
         results[job.learner] = result
         progress.done += 1
@@ -124,7 +129,8 @@ def grade_batch(submissions: str | Path, *, course_dir: str | Path, assignment: 
             _run_pool(todo, config, workers or os.cpu_count() or 1, finished)
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return BatchResult(results=results, intake=intake, graded_now=[job.learner for job, _ in todo],
-                       resumed=resumed, duration_s=time.perf_counter() - started)
+                       resumed=resumed, duration_s=time.perf_counter() - started, course_dir=course_dir,
+                       assignment=assignment, notebook_id=notebook_id)
 
 
 def _run_pool(todo: list[tuple[GradeJob, str]], config: WorkerConfig, workers: int, finished) -> None:

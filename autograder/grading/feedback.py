@@ -46,19 +46,33 @@ def checklist(reports: list[dict], summary: LearnerSummary) -> tuple[list[dict],
     return rows, focus
 
 
-def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def render_page(summary: LearnerSummary, result: dict, *, notebook_link: str | None = None,
+                notebook_page: str | None = None) -> str:
+    """The learner's page. nbgrader's page of their graded notebook goes beside it as a link
+    (``notebook_link``), or inside it (``notebook_page``: its HTML, shown in a frame) where only
+    one file travels, as in nbgrader's release_feedback."""
     rows, focus = checklist(list(result.get("checks", {}).values()), summary)
     screenshot = result.get("screenshot_png_b64") if focus and focus["evidence"].get("screenshot") else None
-    nbgrader_feedback = None
-    if result.get("feedback") and Path(result["feedback"]).exists():
-        nbgrader_feedback = f"{summary.learner}.notebook.html"
-        shutil.copyfile(result["feedback"], folder / nbgrader_feedback)
     notebook = read_graded(result.get("autograded"))
-    html = _env.get_template("feedback.html").render(
+    return _env.get_template("feedback.html").render(
         s=summary, checklist=rows, focus=focus, screenshot=screenshot, snippet=notebook.snippet,
-        stopped=notebook.stopped, messages=notebook.messages, nbgrader_feedback=nbgrader_feedback,
-        explained=None if summary.graded else explain(summary.reason), late=describe_late(summary))
+        stopped=notebook.stopped, messages=notebook.messages, nbgrader_feedback=notebook_link,
+        notebook_page=notebook_page, explained=None if summary.graded else explain(summary.reason),
+        late=describe_late(summary))
+
+
+def notebook_page_path(result: dict) -> Path | None:
+    """Where nbgrader's page of the learner's graded notebook is kept, if it is."""
+    path = Path(result["feedback"]) if result.get("feedback") else None
+    return path if path is not None and path.is_file() else None
+
+
+def write_feedback(folder: Path, summary: LearnerSummary, result: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    nbgrader_feedback = None
+    if notebook_page_path(result):
+        nbgrader_feedback = f"{summary.learner}.notebook.html"
+        shutil.copyfile(notebook_page_path(result), folder / nbgrader_feedback)
     path = folder / f"{summary.learner}.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_text(render_page(summary, result, notebook_link=nbgrader_feedback), encoding="utf-8")
     return path

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
 from ..errors import UnusableInput
@@ -99,17 +101,34 @@ def copy_submission_receipts(source_dir: Path, dest_dir: Path) -> None:
             dest.write_bytes(source.read_bytes())
 
 
-def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict) -> dict:
+def _submitted_at(folder: Path) -> datetime | None:
+    """The time in the submission's ``timestamp.txt`` (written on the learner's side), if it reads as one."""
+    path = folder / "timestamp.txt"
+    try:
+        if not path.is_file() or path.stat().st_size > RECEIPT_MAX_BYTES:
+            return None
+        return parse_utc(path.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError):
+        return None
+
+
+def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: str, result: dict, *,
+                 pages_dir: Path) -> dict:
     """Store one learner's scores in ``gb`` (the course's, see ``open_gradebook``), and put
-    their autograded notebook and feedback in the course; returns the result pointing at
-    those lasting copies, with the scores the gradebook gives (a manual one wins)."""
+    their autograded notebook in the course and nbgrader's page of it in ``pages_dir``; returns
+    the result pointing at those lasting copies, with the scores the gradebook gives (a manual
+    one wins). The course's feedback/ folder gets the learner's own page later
+    (course_feedback.py), the one file per notebook that nbgrader's release_feedback hands out."""
     learner = result["learner"]
     result = _auto_scores(result)
     with warnings.catch_warnings():
         # nbgrader's own models trip a harmless SQLAlchemy warning while mirroring the assignment
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(learner)
-        gb.update_or_create_submission(assignment, learner)
+        # With the time the learner submitted, as nbgrader's autograde records it: the formgrader
+        # counts a submission as graded only when that time matches the one in submitted/.
+        submitted_at = _submitted_at(course_dir / "submitted" / learner / assignment)
+        gb.update_or_create_submission(assignment, learner, **({"timestamp": submitted_at} if submitted_at else {}))
         # All the notebook's grades in one query (find_grade would make one per cell).
         grades = {grade.name: grade for grade in
                   gb.find_submission_notebook(notebook_id, assignment, learner).grades}
@@ -122,14 +141,17 @@ def write_result(gb: Gradebook, course_dir: Path, assignment: str, notebook_id: 
         gb.db.commit()
         result = _with_manual(result, grades)
         gb.db.close()  # no transaction, no lock, and no stale rows left between results
-    for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
-        if result.get(kind):
-            dest = course_dir / kind / learner / assignment / f"{notebook_id}{suffix}"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(result[kind], encoding="utf-8")
-            result[kind] = str(dest)
-            # as nbgrader's autograde and generate_feedback do, so that release_feedback works
-            copy_submission_receipts(course_dir / "submitted" / learner / assignment, dest.parent)
+    if result.get("autograded"):
+        dest = course_dir / "autograded" / learner / assignment / f"{notebook_id}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(result["autograded"], encoding="utf-8")
+        result["autograded"] = str(dest)
+        copy_submission_receipts(course_dir / "submitted" / learner / assignment, dest.parent)  # as autograde does
+    if result.get("feedback"):
+        dest = pages_dir / f"{learner}.html"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(result["feedback"], encoding="utf-8")
+        result["feedback"] = str(dest)
     return result
 
 

@@ -1,5 +1,6 @@
 """Everything a batch leaves in --out: grades.csv, feedback/<learner>.html, report.html (+ PNGs),
-and, given an LMS roster, the files to import back into Canvas or Moodle (lms)."""
+and, given an LMS roster, the files to import back into Canvas or Moodle (lms); and each learner's
+page in the course, where nbgrader's release_feedback hands it out (course_feedback)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from .batch import BatchResult
 from .class_report import write_class_report
+from .course_feedback import write_course_feedback
 from .csv_export import write_grades_csv
 from .feedback import write_feedback
 from .lms import LmsRequest, write_lms_files
@@ -35,6 +37,9 @@ def write_outputs(batch: BatchResult, out_dir: str | Path, *, workers: int,
     feedback_dir = out / "feedback"
     for summary in summaries:
         write_feedback(feedback_dir, summary, batch.results[summary.learner])
+        if batch.course_dir is not None:  # for nbgrader's release_feedback
+            write_course_feedback(batch.course_dir, batch.assignment, batch.notebook_id, summary,
+                                  batch.results[summary.learner])
     requests = [lms] if isinstance(lms, LmsRequest) else list(lms or [])
     lms_files = write_lms_files(requests, summaries, batch.intake.submissions, out, feedback_dir=feedback_dir)
     report = write_class_report(out, summaries, batch.results, notices=[*batch.intake.notices, *lms_files.notes],

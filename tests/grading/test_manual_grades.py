@@ -32,10 +32,10 @@ def test_a_manual_score_survives_a_regrade_and_shows_in_the_csv(tmp_path):
     course = make_course(tmp_path / "course")
     notebook = prepare_assignment(course, ASSIGNMENT)
     with open_gradebook(course) as gb:
-        write_result(gb, course, ASSIGNMENT, notebook, result(0.0))
+        write_result(gb, course, ASSIGNMENT, notebook, result(0.0), pages_dir=tmp_path / "pages")
     formgrader_sets(course, "test_double", 1.5)  # partial credit for a near miss
     with open_gradebook(course) as gb:
-        again = write_result(gb, course, ASSIGNMENT, notebook, result(0.0))  # the regrade
+        again = write_result(gb, course, ASSIGNMENT, notebook, result(0.0), pages_dir=tmp_path / "pages")  # the regrade
     assert again["cells"]["test_double"] == [1.5, 2.0], "the manual score wins"
     with Gradebook(gradebook_url(course)) as gb:
         grade = gb.find_grade("test_double", ASSIGNMENT, ASSIGNMENT, "ann")
@@ -53,7 +53,7 @@ def test_a_result_kept_from_the_last_run_gets_the_manual_scores_entered_since(tm
     course = make_course(tmp_path / "course")
     notebook = prepare_assignment(course, ASSIGNMENT)
     with open_gradebook(course) as gb:
-        kept = write_result(gb, course, ASSIGNMENT, notebook, result(2.0))  # what the ledger holds
+        kept = write_result(gb, course, ASSIGNMENT, notebook, result(2.0), pages_dir=tmp_path / "pages")  # what the ledger holds
     formgrader_sets(course, "test_double", 1.0)
     with open_gradebook(course) as gb:
         now = read_manual_grades(gb, ASSIGNMENT, notebook, kept)

@@ -129,16 +129,17 @@ class Hub:
 
 
 @contextmanager
-def jupyterhub(tmp_path: Path, *, start_timeout_s: float = 60):
+def jupyterhub(tmp_path: Path, *, extra_config: str = "", start_timeout_s: float = 60):
     """A real JupyterHub on loopback: dummy authenticator (any name, ``PASSWORD``), each user's
-    server a local process with its home in ``tmp_path/home/<name>``."""
+    server a local process with its home in ``tmp_path/home/<name>``; ``extra_config``: more
+    lines of jupyterhub_config.py (e.g. a service)."""
     bin_dir = Path(sys.executable).parent
     if not CHP.exists() or not (bin_dir / "jupyterhub").exists():
         pytest.fail("the hub tests need jupyterhub and configurable-http-proxy: run `make setup`")
     port, api_token = free_port(), secrets.token_hex(16)
     (tmp_path / "jupyterhub_config.py").write_text(HUB_CONFIG.format(
         port=port, hub_port=free_port(), api_port=free_port(), chp=str(CHP), root=tmp_path, password=PASSWORD,
-        singleuser=str(bin_dir / "jupyterhub-singleuser"), api_token=api_token))
+        singleuser=str(bin_dir / "jupyterhub-singleuser"), api_token=api_token) + extra_config)
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(16)}
     log = (tmp_path / "hub.log").open("w")

@@ -3,8 +3,10 @@ to a shared exchange folder; two learners, each in their own server behind the h
 fetch through nbgrader's server extension (what the Assignments list calls), write
 their snippet (one right, one wrong) and submit; the instructor collects and grades
 the collected submitted/ folder with `autograder grade`. The two grades are right and
-different. (The learners' Lab UI is covered by test_jupyterhub_e2e.py; here their
-servers are called as the Assignments list calls them.)"""
+different. Then the instructor releases feedback with nbgrader, and each learner's
+fetch_feedback brings them their own page: their checklist, not the other learner's.
+(The learners' Lab UI is covered by test_jupyterhub_e2e.py; here their servers are
+called as the Assignments list calls them.)"""
 
 import csv
 import shutil
@@ -17,11 +19,13 @@ import httpx
 import nbformat
 import psutil
 import pytest
+from bs4 import BeautifulSoup
 
+from autograder.checks import CHECKS
 from autograder.notebook.course import COURSE_ID, release_course
 from autograder.notebook_paths import ASSIGNMENT
 
-from .conftest import REPO, jupyterhub, listening_addresses
+from .conftest import REPO, free_port, jupyterhub, listening_addresses
 
 pytestmark = pytest.mark.slow
 RIGHT = ("%%identify_snippet\nif (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
@@ -34,6 +38,16 @@ import os
 c.CourseDirectory.course_id = {course!r}
 c.Exchange.root = {exchange!r}
 c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
+"""
+
+# nbgrader's recipe for the formgrader on a hub: a Jupyter server run by the hub as a service named
+# after the course, in the course folder; an instructor reaches it at /services/<course>/formgrader.
+# Here the instructor's script (the course-admin service's token) reads it through the hub.
+FORMGRADER_SERVICE = """
+c.JupyterHub.services.append({{"name": {course!r}, "url": "http://127.0.0.1:{port}", "cwd": {course_dir!r},
+    "command": [{singleuser!r}, "--allow-root"],
+    "environment": {{"HOME": {course_dir!r}, "JUPYTER_RUNTIME_DIR": {runtime!r}, "PATH": {path!r}}}}})
+c.JupyterHub.load_roles[0]["scopes"].append("access:services!service={course}")
 """
 
 
@@ -82,7 +96,10 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
     nbgrader("release_assignment", ASSIGNMENT, f"--Exchange.root={exchange}", "--force", cwd=course)
 
     answers = {"ann": RIGHT, "bob": WRONG}
-    with jupyterhub(tmp_path) as hub:
+    formgrader = FORMGRADER_SERVICE.format(course=COURSE_ID, port=free_port(), course_dir=str(course),
+                                           runtime=str(tmp_path / "formgrader-runtime"), path=tools_env()["PATH"],
+                                           singleuser=str(Path(sys.executable).parent / "jupyterhub-singleuser"))
+    with jupyterhub(tmp_path, extra_config=formgrader) as hub:
         for name, snippet in answers.items():
             home = hub.root / "home" / name
             home.mkdir(parents=True)
@@ -97,16 +114,68 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
             assert [(a["status"], len(a.get("submissions", []))) for a in after] == [("fetched", 0), ("submitted", 1)]
         assert listening_addresses(psutil.Process(hub.proc.pid)) <= {"127.0.0.1"}  # hub, proxy, both servers
 
-    nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
-    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["ann", "bob"]
-    out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
-                           str(course), "--out", str(out)], env=tools_env() | {"HOME": str(tmp_path)},
-                          capture_output=True, text=True, timeout=400)
-    assert done.returncode in (0, 1), done.stdout + done.stderr
-    grades = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
-    assert set(grades) == {"ann", "bob"}, done.stdout
-    ann, bob = (float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in ("ann", "bob"))
-    print(f"\nhub exchange: ann {ann}, bob {bob} (of {grades['ann']['max_total']} + {grades['ann']['max_bonus']})")
-    assert ann == 24  # the snippet's 20 + 4 bonus; person_id and the quiz were left unanswered
-    assert bob < 20  # identify('customer') names everyone alike
+        nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
+        assert sorted(p.name for p in (course / "submitted").iterdir()) == ["ann", "bob"]
+        out = tmp_path / "out"
+        done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
+                               str(course), "--out", str(out)], env=tools_env() | {"HOME": str(tmp_path)},
+                              capture_output=True, text=True, timeout=400)
+        assert done.returncode in (0, 1), done.stdout + done.stderr
+        grades = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
+        assert set(grades) == {"ann", "bob"}, done.stdout
+        ann, bob = (float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in ("ann", "bob"))
+        print(f"\nhub exchange: ann {ann}, bob {bob} (of {grades['ann']['max_total']} + {grades['ann']['max_bonus']})")
+        assert ann == 24  # the snippet's 20 + 4 bonus; person_id and the quiz were left unanswered
+        assert bob < 20  # identify('customer') names everyone alike
+
+        shown = formgrader_scores(hub)
+        print(f"formgrader: {shown}")
+        assert shown == {name: (float(grades[name]["total"]) + float(grades[name]["bonus"]),
+                                float(grades[name]["max_total"]) + float(grades[name]["max_bonus"])) for name in answers}
+
+        nbgrader("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
+        pages = {name: fetch_feedback(hub, name) for name in answers}
+
+    core = {check.title for check in CHECKS if not check.bonus}
+    for name, page in pages.items():
+        other = next(n for n in answers if n != name)
+        assert page.find("code").get_text() == name and f"<code>{other}</code>" not in str(page)
+    assert {title for title, passed in checklist(pages["ann"]).items() if passed} >= core
+    failed = {title for title, passed in checklist(pages["bob"]).items() if not passed}
+    assert "That ID is the customer's e-mail, as the shop stored it" in failed, failed
+    assert pages["bob"].find("img", src=lambda src: src.startswith("data:image/png;base64,")), \
+        "the screenshot of the failing step travels inside the page"
+    for name, page in pages.items():  # nbgrader's page of the graded notebook rides inside, with their snippet
+        notebook = BeautifulSoup(page.find("iframe")["srcdoc"], "html.parser").get_text()
+        for learner, snippet in answers.items():
+            assert (snippet.splitlines()[1] in notebook) == (learner == name), (name, learner)
+
+
+def formgrader_scores(hub, timeout_s: float = 60) -> dict[str, tuple[float, float]]:
+    """Each learner's score and maximum, as the formgrader's own API gives them to its pages."""
+    url = f"{hub.url}/services/{COURSE_ID}/formgrader/api/submissions/{ASSIGNMENT}"
+    deadline = time.monotonic() + timeout_s
+    while True:  # the hub starts its service beside itself: it may still be coming up
+        answer = httpx.get(url, headers={"Authorization": f"token {hub.api_token}"}, timeout=30)
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert answer.status_code == 200, (answer.status_code, answer.text[-500:],
+                                       (hub.root / "hub.log").read_text()[-3000:])
+    return {row["student"]: (row["score"], row["max_score"]) for row in answer.json()}
+
+
+def fetch_feedback(hub, name: str) -> BeautifulSoup:
+    """What the Assignments list's "Fetch feedback" does, then the page it links to in the learner's home."""
+    submissions = next(a for a in assignments(hub, name, "fetch_feedback")["value"]
+                       if a["status"] == "submitted")["submissions"]
+    assert [s["has_local_feedback"] for s in submissions] == [True], submissions
+    folder = hub.root / "home" / name / submissions[0]["local_feedback_path"]
+    return BeautifulSoup((folder / f"{ASSIGNMENT}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def checklist(page: BeautifulSoup) -> dict[str, bool]:
+    """The page's checklist: each check's title, and whether it shows as passed."""
+    table = next(t for t in page.find_all("table") if t.find("th") and t.find("th").get_text() == "result")
+    rows = [row.find_all("td") for row in table.find_all("tr")[1:]]
+    return {cells[1].get_text().replace("(bonus)", "").strip(): "ok" in cells[0]["class"] for cells in rows}
