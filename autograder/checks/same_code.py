@@ -97,6 +97,7 @@ def canonical_code(snippet: str) -> str | None:
     return "".join(parts)
 
 
+@lru_cache(maxsize=64)  # one snippet is keyed, looked up and judged in turn: parse it once
 def judged_code(snippet: str) -> str:
     """What the checks judge: the one form where it is proven the same program, else the text as written."""
     canonical = canonical_code(snippet)
