@@ -23,7 +23,6 @@ Run: .venv/bin/python benchmarks/bench_grading.py [SIZE] [RUNS] [--duplicated | 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -34,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 from nbgrader.api import Gradebook
 
@@ -142,9 +142,9 @@ def main(size: int = 26, runs: int = 3, kind: str = "realistic") -> None:
     for name in hangs:  # both graders would only wait out their time limit on these
         (submissions / f"{name}.ipynb").unlink()
     n = size - len(hangs)
-    cells = {"".join(c["source"] for c in json.loads((submissions / f"{name}.ipynb").read_text())["cells"]
-                     if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "identify_snippet")
-             for name in behaviours if name not in hangs}
+    cells = {cell.source for name in behaviours if name not in hangs
+             for cell in nbformat.read(submissions / f"{name}.ipynb", as_version=4).cells
+             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "identify_snippet"}
     snippets = {cell.partition("\n")[2] for cell in cells}  # without the cell's %% line
     print(f"{kind} class: {n} submissions ({len(hangs)} endless loops left out), "
           f"{len({what.split(',')[0] for what in behaviours.values()})} snippet behaviours, "
