@@ -143,6 +143,13 @@ def _cmd_course_init(args) -> int:
     return 0
 
 
+def _cmd_check_service(args) -> int:
+    from .check_service import serve
+
+    serve(port=args.port, parallel=args.parallel, queue=args.queue)
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -208,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     init = course_sub.add_parser("init", help="write the nbgrader course (config and instructor source) into a folder")
     init.add_argument("folder", help="a new or empty folder")
     init.set_defaults(run=_cmd_course_init)
+
+    service = sub.add_parser("check-service", help="one checking service for a JupyterHub's learners (a hub service)")
+    service.add_argument("--port", type=int, help="port on 127.0.0.1 (default: the port of the url the hub gives)")
+    service.add_argument("--parallel", type=int, default=LibraryDefault("autograder.check_service:serve", "parallel"),
+                         help="checklists at once (default: half the cores, at least 1)")
+    service.add_argument("--queue", type=int, default=LibraryDefault("autograder.check_service:serve", "queue"),
+                         help="checks waiting beyond these are refused until one ends (default %(default)s)")
+    service.set_defaults(run=_cmd_check_service)
 
     demo = sub.add_parser("demo", help="the main job: release, synthesize a class, grade it, report")
     demo.add_argument("--out", default=LibraryDefault("autograder.demo:run_demo", "out_dir"),

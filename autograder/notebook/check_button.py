@@ -49,8 +49,11 @@ class CheckButton:
         self.button.on_click(lambda _: self.click())
 
     async def _browser_checks(self, snippet: str) -> "Report":
+        from ..check_service import check_remotely, remote_checks_configured
         from ..checks import run_checks_async
 
+        if remote_checks_configured():  # the hub's shared checking service: verdicts at the end, no browser here
+            return await asyncio.to_thread(check_remotely, snippet, self.seed)
         if self._shots_dir is None:  # one folder per button: repeated presses overwrite, not pile up
             self._shots_dir = tempfile.mkdtemp(prefix="identify-lab-shots-")
         return await run_checks_async(snippet, seed=self.seed, screenshots_dir=self._shots_dir,
