@@ -85,9 +85,16 @@ CORPUS = {
         "if (window.acme.customer) { _kmq.push(['identify', 'guest']); }",
         {"identify-after-login", "identified-by-email", "distinct-people", "canonical-email", "shared-computer"},
     ),
+    # One mistake, one check: a name is not unique (distinct-people, identify-after-login), but it comes from the
+    # shop's record, so typing the e-mail differently does not change it (canonical-email holds).
     "display-name": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.name]); }",
-        {"identify-after-login", "identified-by-email", "distinct-people", "canonical-email", "shared-computer"},
+        {"identify-after-login", "identified-by-email", "distinct-people", "shared-computer"},
+    ),
+    # Part of the stored e-mail is a unique ID here and does not change with typing: only the e-mail check fails.
+    "local-part-of-email": (
+        "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email.split('@')[0]]); }",
+        {"identified-by-email", "shared-computer"},
     ),
     # Any unique ID is right (the lesson); e-mail is the better one.
     "customer-id": (
