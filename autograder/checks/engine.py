@@ -31,6 +31,11 @@ LAUNCH_TIMEOUT_S = 30.0
 # floods the driver past that kills it: its own checks fail, and ``restart`` gives the
 # next snippet a new driver.
 DRIVER_NODE_OPTIONS = "--max-semi-space-size=2 --max-old-space-size=128"
+# A learner's kernel uses the browser in bursts (a demonstration, a press of Check my work) and then sits for
+# minutes while they read and type: a warm Chromium and driver hold about 320 MB there the whole time. After
+# this long with nothing to do, both close; the next use starts them again (about 1.5 s). Graders never
+# pause that long between submissions.
+IDLE_CLOSE_S = 120.0
 
 
 @contextlib.contextmanager
@@ -76,6 +81,9 @@ class BrowserEngine:
         self._launch_lock: asyncio.Lock | None = None
         self.site: SimulatedSite | None = None
         self.runs_in_flight = 0  # checklist runs on this engine now (see ``restart``)
+        self.idle_close_s = IDLE_CLOSE_S
+        self._busy = 0  # any work on the loop now (checklists, the lesson's visits)
+        self._idle_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def shared(cls) -> "BrowserEngine":
@@ -104,10 +112,32 @@ class BrowserEngine:
         return await asyncio.wrap_future(future)
 
     async def _bounded(self, make: Callable[[], Awaitable[T]], timeout_s: float) -> T:
+        self._busy += 1
         try:
             return await asyncio.wait_for(make(), timeout_s)
         except asyncio.TimeoutError as err:
             raise CheckTimeout(f"the checks did not finish within {timeout_s:.0f} s") from err
+        finally:
+            self._busy -= 1
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+            if not self._busy:  # the clock starts when the last piece of work ends
+                self._idle_timer = self._loop.call_later(self.idle_close_s, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        async def close() -> None:
+            if self._launch_lock is None:
+                self._launch_lock = asyncio.Lock()
+            async with self._launch_lock:  # a run starting now waits, then launches a new browser
+                if not self._busy:
+                    await self._close_async()
+
+        if not self._busy:
+            self._closing = self._loop.create_task(close())  # kept: the loop holds tasks only weakly
+
+    @property
+    def browser_running(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
 
     # -- resources, created lazily and kept warm
     def ensure_site(self) -> SimulatedSite:
