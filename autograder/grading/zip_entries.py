@@ -102,6 +102,11 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise _Skip(f"damaged ({err}), skipped") from None
     except EOFError:
         raise _Skip("damaged (its data ends early: the archive is cut short), skipped") from None
+    except zlib.error:
+        # A cut-short entry runs into the next record's bytes; whether inflating them fails on the
+        # missing end or on nonsense depends on the bytes, so both read as the same damage.
+        raise _Skip("damaged (its compressed data is broken: the archive is cut short or corrupt), "
+                    "skipped") from None
     except _ENTRY_ERRORS as err:
         raise _Skip(f"damaged ({type(err).__name__}: {err}), skipped") from None
     return bytes(data)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tracemalloc
 import zipfile
+import zlib
 
 import nbformat
 import pytest
@@ -118,8 +119,8 @@ def test_a_name_flagged_utf8_that_is_not_is_read_as_cp437_with_a_note(tmp_path):
 
 def test_an_entry_cut_short_inside_the_archive_is_skipped(tmp_path):
     """The last entry loses the end of its data; the central directory is still there."""
-    data = zip_bytes({GOOD: NB, VICTIM: nbformat.writes(nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(f"x = {i}") for i in range(200)])).encode()})
+    cells = [nbformat.v4.new_code_cell(f"x = {i}", id=f"cell-{i}") for i in range(200)]  # fixed bytes
+    data = zip_bytes({GOOD: NB, VICTIM: nbformat.writes(nbformat.v4.new_notebook(cells=cells)).encode()})
     eocd = data.rindex(b"PK\x05\x06")
     start = struct.unpack_from("<I", data, eocd + 16)[0]
     cut = 200
@@ -127,6 +128,24 @@ def test_an_entry_cut_short_inside_the_archive_is_skipped(tmp_path):
     intake = take(damaged(tmp_path, data), tmp_path)
     assert learners(intake) == ["101"]
     assert f"{VICTIM}: damaged (its data ends early: the archive is cut short), skipped" in notes(intake)
+
+
+def test_an_entry_whose_compressed_data_turns_to_nonsense_is_skipped(tmp_path):
+    """The inflater fails on the bytes themselves rather than on a missing end (a cut that runs into
+    the next record can give either, depending on the bytes): the same damage, said the same way."""
+    cells = [nbformat.v4.new_code_cell(f"x = {i}", id=f"cell-{i}") for i in range(200)]
+    data = zip_bytes({GOOD: NB, VICTIM: nbformat.writes(nbformat.v4.new_notebook(cells=cells)).encode()})
+    local_at, central_at = headers(data, VICTIM.encode())
+    size = struct.unpack_from("<I", data, central_at + 20)[0]
+    body = local_at + 30 + len(VICTIM)
+    garbage = (bytes(range(7, 250, 3)) * size)[:size - 40]
+    data = data[:body + 40] + garbage + data[body + size:]
+    with pytest.raises(zlib.error):  # the premise: the inflater itself refuses these bytes
+        zlib.decompressobj(-15).decompress(data[body:body + size])
+    intake = take(damaged(tmp_path, data), tmp_path)
+    assert learners(intake) == ["101"]
+    assert (f"{VICTIM}: damaged (its compressed data is broken: the archive is cut short or corrupt), skipped"
+            in notes(intake))
 
 
 def test_unsupported_compression_and_encryption_are_skipped_with_a_reason(tmp_path):
