@@ -5,8 +5,8 @@ their snippet (one right, one wrong) and submit; the instructor collects and gra
 the collected submitted/ folder with `autograder grade`. The two grades are right and
 different. Then the instructor releases feedback with nbgrader, and each learner's
 fetch_feedback brings them their own page: their checklist, not the other learner's.
-(The learners' Lab UI is covered by test_jupyterhub_e2e.py; here their servers are
-called as the Assignments list calls them.)"""
+One learner clicks the buttons of nbgrader's Assignments list in JupyterLab, in Chromium
+through the hub; the other's server is called as those buttons call it."""
 
 import csv
 import shutil
@@ -20,14 +20,17 @@ import nbformat
 import psutil
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect, sync_playwright
+
+from autograder.browser import LAUNCH_ARGS, find_chromium
 
 from autograder.checks import CHECKS
 from autograder.notebook.course import COURSE_ID, release_course
 from autograder.notebook_paths import ASSIGNMENT
 
-from .conftest import REPO, free_port, jupyterhub, listening_addresses
+from .conftest import PASSWORD, REPO, free_port, jupyterhub, listening_addresses
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 RIGHT = ("%%identify_snippet\nif (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
          "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }")
 WRONG = "%%identify_snippet\n_kmq.push(['identify', 'customer']);"
@@ -80,6 +83,44 @@ def assignments(hub, name: str, action: str = "") -> dict:
     return answer.json()
 
 
+class AssignmentsList:
+    """A learner's JupyterLab, logged in through the hub in Chromium, with nbgrader's Assignments list
+    open: its buttons clicked as the learner clicks them, and what the list then shows."""
+
+    def __init__(self, browser, hub, name: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page.set_default_timeout(60_000)
+        self.page.goto(f"{hub.url}/hub/login")
+        self.page.locator("#username_input").fill(name)
+        self.page.locator("#password_input").fill(PASSWORD)
+        self.page.locator("#login_submit").click()
+        self.page.wait_for_url(f"**/user/{name}/lab**", timeout=90_000)
+        self.page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        self.page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-assignment-list"]').click()
+
+    def rows(self, status: str):
+        return self.page.locator(f"#{status}_assignments_list > .list_item")
+
+    def fetch(self) -> None:
+        released = self.rows("released")
+        expect(released).to_have_count(1)
+        expect(released.locator(".item_name")).to_have_text(ASSIGNMENT)
+        released.locator(".item_status button", has_text="Fetch").click()
+        expect(self.rows("fetched")).to_have_count(1)
+
+    def submit(self) -> None:
+        self.rows("fetched").locator(".item_status button", has_text="Submit").click()
+        expect(self.rows("submitted")).to_have_count(1)
+
+    def fetch_feedback(self) -> None:
+        """Refresh, Fetch Feedback, then follow the "(view feedback)" link to the folder it names."""
+        self.page.locator("#refresh_assignments_list").click()
+        self.rows("submitted").locator(".item_status button", has_text="Fetch Feedback").click()
+        self.page.get_by_text("(view feedback)").click()
+        listing = self.page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html")
+        expect(listing).to_have_count(1)  # the file browser shows the folder with the page
+
+
 def write_snippet(notebook: Path, source: str) -> None:
     book = nbformat.read(str(notebook), as_version=4)
     cell = next(c for c in book.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "identify_snippet")
@@ -99,17 +140,26 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
     formgrader = FORMGRADER_SERVICE.format(course=COURSE_ID, port=free_port(), course_dir=str(course),
                                            runtime=str(tmp_path / "formgrader-runtime"), path=tools_env()["PATH"],
                                            singleuser=str(Path(sys.executable).parent / "jupyterhub-singleuser"))
-    with jupyterhub(tmp_path, extra_config=formgrader) as hub:
+    with jupyterhub(tmp_path, extra_config=formgrader) as hub, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
+        clicked = None  # ann's Assignments list, in JupyterLab
         for name, snippet in answers.items():
             home = hub.root / "home" / name
             home.mkdir(parents=True)
             (home / "nbgrader_config.py").write_text(LEARNER_CONFIG.format(course=COURSE_ID, exchange=str(exchange)))
             start_server(hub, name)
-            listed = assignments(hub, name)
-            assert listed["success"] and [a["status"] for a in listed["value"]] == ["released"], listed
-            assert assignments(hub, name, "fetch")["success"]
+            if name == "ann":
+                clicked = AssignmentsList(browser, hub, name)
+                clicked.fetch()
+            else:
+                listed = assignments(hub, name)
+                assert listed["success"] and [a["status"] for a in listed["value"]] == ["released"], listed
+                assert assignments(hub, name, "fetch")["success"]
             write_snippet(home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", snippet)  # as typed in JupyterLab
-            assert assignments(hub, name, "submit")["success"]
+            if name == "ann":
+                clicked.submit()
+            else:
+                assert assignments(hub, name, "submit")["success"]
             after = assignments(hub, name)["value"]
             assert [(a["status"], len(a.get("submissions", []))) for a in after] == [("fetched", 0), ("submitted", 1)]
         assert listening_addresses(psutil.Process(hub.proc.pid)) <= {"127.0.0.1"}  # hub, proxy, both servers
@@ -134,7 +184,9 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
                                 float(grades[name]["max_total"]) + float(grades[name]["max_bonus"])) for name in answers}
 
         nbgrader("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
-        pages = {name: fetch_feedback(hub, name) for name in answers}
+        clicked.fetch_feedback()
+        pages = {"ann": feedback_page(hub, "ann"), "bob": fetch_feedback(hub, "bob")}
+        browser.close()
 
     core = {check.title for check in CHECKS if not check.bonus}
     for name, page in pages.items():
@@ -166,9 +218,14 @@ def formgrader_scores(hub, timeout_s: float = 60) -> dict[str, tuple[float, floa
 
 
 def fetch_feedback(hub, name: str) -> BeautifulSoup:
-    """What the Assignments list's "Fetch feedback" does, then the page it links to in the learner's home."""
-    submissions = next(a for a in assignments(hub, name, "fetch_feedback")["value"]
-                       if a["status"] == "submitted")["submissions"]
+    """What the Assignments list's "Fetch Feedback" button asks the learner's server, then their page."""
+    assert assignments(hub, name, "fetch_feedback")["success"]
+    return feedback_page(hub, name)
+
+
+def feedback_page(hub, name: str) -> BeautifulSoup:
+    """The feedback page in the learner's home, where the Assignments list's "view feedback" link leads."""
+    submissions = next(a for a in assignments(hub, name)["value"] if a["status"] == "submitted")["submissions"]
     assert [s["has_local_feedback"] for s in submissions] == [True], submissions
     folder = hub.root / "home" / name / submissions[0]["local_feedback_path"]
     return BeautifulSoup((folder / f"{ASSIGNMENT}.html").read_text(encoding="utf-8"), "html.parser")
