@@ -24,13 +24,17 @@ class CustomerFactory:
     def display_name(self) -> str:
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
-    def make(self, *, name: str | None = None, capitals: bool | None = None) -> Customer:
-        name = name or self.display_name()
+    def make(self, *, name: str | None = None, capitals: bool | None = None, namesake: Customer | None = None
+             ) -> Customer:
+        """``namesake``: another customer of the same name, whose e-mail's part before the @ this one shares at
+        another domain (jsmith@ at two providers, two people): every seed then shows that part is not unique."""
+        name = namesake.name if namesake else name or self.display_name()
         first, last = name.split(" ", 1)
         if capitals is None:
             capitals = self.rng.random() < 0.5
         while True:
-            local = self.rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{first}{self.rng.randint(2, 999)}"))
+            local = namesake.email.split("@")[0] if namesake else self.rng.choice(
+                (f"{first}.{last}", f"{first[0]}{last}", f"{first}{self.rng.randint(2, 999)}"))
             email = f"{local}@{self.rng.choice(DOMAINS)}"
             email = email if capitals else email.lower()
             if email.lower() not in self.used:

@@ -101,7 +101,7 @@ def findings(visit: VisitResult) -> list[tuple[bool, str]]:
         if named_early:
             before = named_early
             out.append((False, f"Before sign-up km_ai is already {named_early!r}: nobody is known yet, so nobody "
-                               "should be named yet."))
+                               "should be named yet (what they do now is counted for that name, for good)."))
         else:
             out.append((True, f"Before sign-up the visitor is anonymous ({first}): nobody is named yet."))
     identity = km_ai(SIGNED_UP)
@@ -131,7 +131,7 @@ def findings(visit: VisitResult) -> list[tuple[bool, str]]:
                         f"{steps[index]['label'].capitalize()}: km_ai is {value!r}, not {identity!r}."))
     if len(steps) > SIGNED_UP and identity is None:
         out.append((False, "At the tracker, the anonymous visits are linked to no customer: nobody was identified."))
-    elif len(steps) > SIGNED_UP:
+    elif len(steps) > SIGNED_UP and before is None:  # named early: said above, and charged there, as the checks do
         anonymous = km_ai(FIRST_PAGE)
         person = next((ids for ids in visit.people if anonymous in ids), [])
         if identity in person:

@@ -34,6 +34,17 @@ def test_findings_of_identify_customer_for_everyone():
     assert "already 'customer'" in found[0][1] and not any(ok for ok, _ in found)
 
 
+def test_findings_charge_a_visitor_named_before_sign_up_once():
+    """Named 'undefined' before sign-up, the e-mail after: the early name is the one mistake (the checks charge
+    it to anonymous-before-login alone), so the visits it took are not called unlinked as a second one."""
+    visit = fake_visit(["undefined", "undefined"] + ["ann@example.com"] * 5, [[ANON, "undefined"], ["ann@example.com"]])
+    found = findings(visit)
+    assert found[0] == (False, "Before sign-up km_ai is already 'undefined': nobody is known yet, so nobody should be "
+                               "named yet (what they do now is counted for that name, for good).")
+    assert [ok for ok, _ in found[1:]] == [True, True, True, False]  # sign-up, blog, next day, the next person
+    assert not any("At the tracker" in sentence for _, sentence in found)
+
+
 def test_findings_say_where_a_visit_stopped():
     visit = fake_visit([ANON, ANON], [[ANON]])
     visit.problem = "your code did not finish within 3 s on /signup"
