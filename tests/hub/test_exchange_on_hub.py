@@ -8,32 +8,24 @@ fetch_feedback brings them their own page: their checklist, not the other learne
 One learner clicks the buttons of nbgrader's Assignments list in JupyterLab, in Chromium
 through the hub; the other's server is called as those buttons call it."""
 
-import csv
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
-import nbformat
 import psutil
 import pytest
-from bs4 import BeautifulSoup
 from playwright.sync_api import expect, sync_playwright
 
 from autograder.browser import LAUNCH_ARGS, find_chromium
-
-from autograder.checks import CHECKS
-from autograder.notebook.course import COURSE_ID, release_course
+from autograder.notebook.course import COURSE_ID
 from autograder.notebook_paths import ASSIGNMENT
 
-from .conftest import PASSWORD, REPO, free_port, jupyterhub, listening_addresses
+from .conftest import PASSWORD, free_port, jupyterhub, listening_addresses
+from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, feedback_page, fetch_feedback, grade, nbgrader, release,
+                       start_server, tools_env, write_snippet)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-RIGHT = ("%%identify_snippet\nif (window.acme.justLoggedOut) { _kmq.push(['clearIdentity']); }\n"
-         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }")
-WRONG = "%%identify_snippet\n_kmq.push(['identify', 'customer']);"
 # On this test's hub every learner's server runs as one OS user, so nbgrader is told who submits
 # (it would take the OS user's name); a hub with an OS user per learner needs no such line.
 LEARNER_CONFIG = """c = get_config()  # noqa: F821
@@ -52,35 +44,6 @@ c.JupyterHub.services.append({{"name": {course!r}, "url": "http://127.0.0.1:{por
     "environment": {{"HOME": {course_dir!r}, "JUPYTER_RUNTIME_DIR": {runtime!r}, "PATH": {path!r}}}}})
 c.JupyterHub.load_roles[0]["scopes"].append("access:services!service={course}")
 """
-
-
-def tools_env() -> dict:
-    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp"}
-
-
-def nbgrader(*args: str, cwd: Path) -> None:
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=cwd, env=tools_env(),
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def start_server(hub, name: str, timeout_s: float = 90) -> None:
-    assert hub.api("POST", f"/users/{name}").status_code in (201, 409)
-    assert hub.api("POST", f"/users/{name}/server").status_code in (201, 202)
-    deadline = time.monotonic() + timeout_s
-    while not hub.api("GET", f"/users/{name}").json().get("servers", {}).get("", {}).get("ready"):
-        assert time.monotonic() < deadline, f"{name}'s server did not start:\n" + (hub.root / "hub.log").read_text()[-3000:]
-        time.sleep(0.3)
-
-
-def assignments(hub, name: str, action: str = "") -> dict:
-    """What nbgrader's Assignments list asks the learner's server, through the hub."""
-    url = f"{hub.url}/user/{name}/assignments" + (f"/{action}" if action else "")
-    params = {"course_id": COURSE_ID} | ({"assignment_id": ASSIGNMENT} if action else {})
-    answer = httpx.request("POST" if action else "GET", url, params=params, timeout=120,
-                           headers={"Authorization": f"token {hub.api_token}"})
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 class AssignmentsList:
@@ -121,20 +84,9 @@ class AssignmentsList:
         expect(listing).to_have_count(1)  # the file browser shows the folder with the page
 
 
-def write_snippet(notebook: Path, source: str) -> None:
-    book = nbformat.read(str(notebook), as_version=4)
-    cell = next(c for c in book.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "identify_snippet")
-    cell.source = source
-    nbformat.write(book, str(notebook))
-
-
 def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
     course, exchange = tmp_path / "course", tmp_path / "exchange"
-    shutil.copytree(REPO / "notebooks", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db", "exchange", "learner"))
-    exchange.mkdir()
-    release_course(course_dir=course)
-    nbgrader("release_assignment", ASSIGNMENT, f"--Exchange.root={exchange}", "--force", cwd=course)
+    release(course, exchange)
 
     answers = {"ann": RIGHT, "bob": WRONG}
     formgrader = FORMGRADER_SERVICE.format(course=COURSE_ID, port=free_port(), course_dir=str(course),
@@ -166,13 +118,8 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
 
         nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
         assert sorted(p.name for p in (course / "submitted").iterdir()) == ["ann", "bob"]
-        out = tmp_path / "out"
-        done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
-                               str(course), "--out", str(out)], env=tools_env() | {"HOME": str(tmp_path)},
-                              capture_output=True, text=True, timeout=400)
-        assert done.returncode in (0, 1), done.stdout + done.stderr
-        grades = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
-        assert set(grades) == {"ann", "bob"}, done.stdout
+        grades = grade(course, tmp_path)
+        assert set(grades) == {"ann", "bob"}
         ann, bob = (float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in ("ann", "bob"))
         print(f"\nhub exchange: ann {ann}, bob {bob} (of {grades['ann']['max_total']} + {grades['ann']['max_bonus']})")
         assert ann == 24  # the snippet's 20 + 4 bonus; person_id and the quiz were left unanswered
@@ -185,22 +132,11 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
 
         nbgrader("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
         clicked.fetch_feedback()
-        pages = {"ann": feedback_page(hub, "ann"), "bob": fetch_feedback(hub, "bob")}
+        pages = {"ann": feedback_page(hub, "ann", hub.root / "home" / "ann"),
+                 "bob": fetch_feedback(hub, "bob", hub.root / "home" / "bob")}
         browser.close()
 
-    core = {check.title for check in CHECKS if not check.bonus}
-    for name, page in pages.items():
-        other = next(n for n in answers if n != name)
-        assert page.find("code").get_text() == name and f"<code>{other}</code>" not in str(page)
-    assert {title for title, passed in checklist(pages["ann"]).items() if passed} >= core
-    failed = {title for title, passed in checklist(pages["bob"]).items() if not passed}
-    assert "That ID is the customer's e-mail, as the shop stored it" in failed, failed
-    assert pages["bob"].find("img", src=lambda src: src.startswith("data:image/png;base64,")), \
-        "the screenshot of the failing step travels inside the page"
-    for name, page in pages.items():  # nbgrader's page of the graded notebook rides inside, with their snippet
-        notebook = BeautifulSoup(page.find("iframe")["srcdoc"], "html.parser").get_text()
-        for learner, snippet in answers.items():
-            assert (snippet.splitlines()[1] in notebook) == (learner == name), (name, learner)
+    assert_each_has_their_own_feedback(pages, answers)
 
 
 def formgrader_scores(hub, timeout_s: float = 60) -> dict[str, tuple[float, float]]:
@@ -217,22 +153,3 @@ def formgrader_scores(hub, timeout_s: float = 60) -> dict[str, tuple[float, floa
     return {row["student"]: (row["score"], row["max_score"]) for row in answer.json()}
 
 
-def fetch_feedback(hub, name: str) -> BeautifulSoup:
-    """What the Assignments list's "Fetch Feedback" button asks the learner's server, then their page."""
-    assert assignments(hub, name, "fetch_feedback")["success"]
-    return feedback_page(hub, name)
-
-
-def feedback_page(hub, name: str) -> BeautifulSoup:
-    """The feedback page in the learner's home, where the Assignments list's "view feedback" link leads."""
-    submissions = next(a for a in assignments(hub, name)["value"] if a["status"] == "submitted")["submissions"]
-    assert [s["has_local_feedback"] for s in submissions] == [True], submissions
-    folder = hub.root / "home" / name / submissions[0]["local_feedback_path"]
-    return BeautifulSoup((folder / f"{ASSIGNMENT}.html").read_text(encoding="utf-8"), "html.parser")
-
-
-def checklist(page: BeautifulSoup) -> dict[str, bool]:
-    """The page's checklist: each check's title, and whether it shows as passed."""
-    table = next(t for t in page.find_all("table") if t.find("th") and t.find("th").get_text() == "result")
-    rows = [row.find_all("td") for row in table.find_all("tr")[1:]]
-    return {cells[1].get_text().replace("(bonus)", "").strip(): "ok" in cells[0]["class"] for cells in rows}
