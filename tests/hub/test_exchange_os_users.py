@@ -1,0 +1,134 @@
+"""Learners as separate OS users, as on The Littlest JupyterHub: the hub's local-process spawner starts each
+learner's server as their own Unix user, from a Python every user can run; nbgrader's exchange is one
+world-writable folder (the recipe's `chmod 777`) and each learner is recorded under their own user name, with
+no `student_id` setting. The instructor (root) releases, collects, grades with `autograder grade` and releases
+feedback; each learner fetches their own page, and one learner cannot find the other's submission (nbgrader's
+inbound folder lets learners write but not list, and names each submission with a random part)."""
+
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+import psutil
+import pytest
+
+from autograder.notebook.course import COURSE_ID
+from autograder.notebook_paths import ASSIGNMENT
+
+from .conftest import jupyterhub, listening_addresses
+from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, fetch_feedback, grade, nbgrader,
+                       release, start_server, write_snippet)
+
+pytestmark = pytest.mark.slow
+# A Python every user can run (the project's own may sit in root's home, which no one else can enter).
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+LEARNER_CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course!r}
+c.Exchange.root = {exchange!r}
+"""
+SPAWN_AS_USERS = """
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [{singleuser!r}]
+c.Spawner.args = []
+c.Spawner.environment = {{"PATH": "{bin}:/usr/bin:/bin"}}
+"""
+
+
+def shared_place() -> Path:
+    """A folder every user can enter (pytest's own tmp_path is root's alone)."""
+    place = Path(tempfile.mkdtemp(prefix="identify-lab-os-users-"))
+    place.chmod(0o755)
+    return place
+
+
+def learners_python(place: Path) -> Path:
+    """A virtual environment every user can run, with the hub's and nbgrader's versions of this project."""
+    env = place / "env"
+    made = subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(env)], capture_output=True, text=True, timeout=120)
+    if made.returncode != 0:
+        pytest.skip(f"the system Python cannot make a virtual environment: {made.stderr[-300:]}")
+    pins = [f"{name}=={version(name)}" for name in ("jupyterhub", "nbgrader", "jupyterlab", "jupyter-server")]
+    installed = subprocess.run([str(env / "bin" / "pip"), "install", "-q", *pins], capture_output=True, text=True,
+                               timeout=600)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    return env / "bin"
+
+
+def add_user(name: str, home: Path) -> None:
+    done = subprocess.run(["useradd", "--home-dir", str(home), "--create-home", "--shell", "/bin/sh", name],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+
+
+def can_as(user: str, *command: str) -> bool:
+    return subprocess.run(["runuser", "-u", user, "--", *command], capture_output=True, timeout=30).returncode == 0
+
+
+@pytest.fixture
+def place():
+    if os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser") or not SYSTEM_PYTHON.exists():
+        pytest.skip("learners as OS users need root, useradd, runuser and a system Python")
+    place = shared_place()
+    users: list[str] = []
+    yield place, users
+    for user in users:
+        subprocess.run(["userdel", "--remove", user], capture_output=True, timeout=30)
+    shutil.rmtree(place, ignore_errors=True)
+
+
+def test_learners_as_their_own_os_users_fetch_submit_and_get_their_own_feedback(tmp_path, place):
+    place, users = place
+    course, exchange = tmp_path / "course", place / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)  # the Littlest JupyterHub recipe's exchange folder
+    release(course, exchange)
+    bin_dir = learners_python(place)
+
+    tag = secrets.token_hex(2)
+    answers = {f"ilann{tag}": RIGHT, f"ilbob{tag}": WRONG}
+    homes = {name: place / "home" / name for name in answers}
+    (place / "home").mkdir(mode=0o755)
+    for name, home in homes.items():
+        add_user(name, home)
+        users.append(name)
+        config = home / "nbgrader_config.py"
+        config.write_text(LEARNER_CONFIG.format(course=COURSE_ID, exchange=str(exchange)))
+        os.chown(config, pwd.getpwnam(name).pw_uid, pwd.getpwnam(name).pw_gid)
+
+    spawn = SPAWN_AS_USERS.format(singleuser=str(bin_dir / "jupyterhub-singleuser"), bin=str(bin_dir))
+    with jupyterhub(tmp_path, extra_config=spawn) as hub:
+        for name, snippet in answers.items():
+            start_server(hub, name)
+            listed = assignments(hub, name)
+            assert listed["success"] and [a["status"] for a in listed["value"]] == ["released"], listed
+            assert assignments(hub, name, "fetch")["success"]
+            notebook = homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            assert notebook.stat().st_uid == pwd.getpwnam(name).pw_uid, "fetched by the learner's own server"
+            write_snippet(notebook, snippet)  # as typed in JupyterLab (the file stays theirs)
+            assert assignments(hub, name, "submit")["success"]
+        servers = [p for p in psutil.Process(hub.proc.pid).children(recursive=True)
+                   if "jupyterhub-singleuser" in " ".join(p.cmdline())]
+        assert sorted(p.username() for p in servers) == sorted(answers)
+        assert listening_addresses(psutil.Process(hub.proc.pid)) <= {"127.0.0.1"}
+
+        inbound = sorted((exchange / COURSE_ID / "inbound").iterdir())
+        assert sorted(p.name.split("+")[0] for p in inbound) == sorted(answers), "each under their own user name"
+        ann, bob = answers
+        assert not can_as(bob, "ls", str(exchange / COURSE_ID / "inbound")), "a learner can list the submissions"
+        assert can_as(bob, "ls", str(exchange / COURSE_ID / "outbound" / ASSIGNMENT)), "the release is readable"
+
+        nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
+        grades = grade(course, tmp_path)
+        assert set(grades) == set(answers)
+        scores = {n: float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in answers}
+        print(f"\nOS users: {scores}")
+        assert scores[ann] == 24 and scores[bob] < 20
+
+        nbgrader("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
+        pages = {name: fetch_feedback(hub, name, homes[name]) for name in answers}
+    assert_each_has_their_own_feedback(pages, answers)
