@@ -118,7 +118,7 @@ def test_release_fetch_submit_collect_grade_on_a_hub(tmp_path):
 
         nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
         assert sorted(p.name for p in (course / "submitted").iterdir()) == ["ann", "bob"]
-        grades = grade(course, tmp_path)
+        grades, _ = grade(course, tmp_path)
         assert set(grades) == {"ann", "bob"}
         ann, bob = (float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in ("ann", "bob"))
         print(f"\nhub exchange: ann {ann}, bob {bob} (of {grades['ann']['max_total']} + {grades['ann']['max_bonus']})")

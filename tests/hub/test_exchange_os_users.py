@@ -27,6 +27,7 @@ from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignm
 pytestmark = pytest.mark.slow
 # A Python every user can run (the project's own may sit in root's home, which no one else can enter).
 SYSTEM_PYTHON = Path("/usr/bin/python3")
+GUEST = "%%identify_snippet\nif (window.acme.customer) { _kmq.push(['identify', 'guest']); }"  # still wrong
 LEARNER_CONFIG = """c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {course!r}
 c.Exchange.root = {exchange!r}
@@ -90,8 +91,8 @@ def test_learners_as_their_own_os_users_fetch_submit_and_get_their_own_feedback(
     bin_dir = learners_python(place)
 
     tag = secrets.token_hex(2)
-    answers = {f"ilann{tag}": RIGHT, f"ilbob{tag}": WRONG}
-    homes = {name: place / "home" / name for name in answers}
+    ann, bob = learners = (f"ilann{tag}", f"ilbob{tag}")
+    homes = {name: place / "home" / name for name in learners}
     (place / "home").mkdir(mode=0o755)
     for name, home in homes.items():
         add_user(name, home)
@@ -102,33 +103,47 @@ def test_learners_as_their_own_os_users_fetch_submit_and_get_their_own_feedback(
 
     spawn = SPAWN_AS_USERS.format(singleuser=str(bin_dir / "jupyterhub-singleuser"), bin=str(bin_dir))
     with jupyterhub(tmp_path, extra_config=spawn) as hub:
-        for name, snippet in answers.items():
+        for name in learners:
             start_server(hub, name)
             listed = assignments(hub, name)
             assert listed["success"] and [a["status"] for a in listed["value"]] == ["released"], listed
             assert assignments(hub, name, "fetch")["success"]
             notebook = homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
             assert notebook.stat().st_uid == pwd.getpwnam(name).pw_uid, "fetched by the learner's own server"
-            write_snippet(notebook, snippet)  # as typed in JupyterLab (the file stays theirs)
-            assert assignments(hub, name, "submit")["success"]
+        # ann deletes her fetched folder: fetching again brings it back
+        assert can_as(ann, "rm", "-r", str(homes[ann] / ASSIGNMENT))
+        assert assignments(hub, ann, "fetch")["success"] and (homes[ann] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+        # bob submits the right snippet, then the wrong one: the latest is what counts
+        for name, snippets in ((ann, [RIGHT]), (bob, [RIGHT, WRONG])):
+            for snippet in snippets:
+                write_snippet(homes[name] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", snippet)  # the file stays theirs
+                assert assignments(hub, name, "submit")["success"]
         servers = [p for p in psutil.Process(hub.proc.pid).children(recursive=True)
                    if "jupyterhub-singleuser" in " ".join(p.cmdline())]
-        assert sorted(p.username() for p in servers) == sorted(answers)
+        assert sorted(p.username() for p in servers) == sorted(learners)
         assert listening_addresses(psutil.Process(hub.proc.pid)) <= {"127.0.0.1"}
 
-        inbound = sorted((exchange / COURSE_ID / "inbound").iterdir())
-        assert sorted(p.name.split("+")[0] for p in inbound) == sorted(answers), "each under their own user name"
-        ann, bob = answers
-        assert not can_as(bob, "ls", str(exchange / COURSE_ID / "inbound")), "a learner can list the submissions"
+        inbound = exchange / COURSE_ID / "inbound"
+        assert sorted(p.name.split("+")[0] for p in inbound.iterdir()) == sorted([ann, bob, bob]), \
+            "each under their own user name"
+        assert not can_as(bob, "ls", str(inbound)), "a learner can list the submissions"
         assert can_as(bob, "ls", str(exchange / COURSE_ID / "outbound" / ASSIGNMENT)), "the release is readable"
 
         nbgrader("collect", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
-        grades = grade(course, tmp_path)
-        assert set(grades) == set(answers)
-        scores = {n: float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in answers}
+        grades, _ = grade(course, tmp_path)
+        scores = {n: float(grades[n]["total"]) + float(grades[n]["bonus"]) for n in learners}
         print(f"\nOS users: {scores}")
-        assert scores[ann] == 24 and scores[bob] < 20
+        assert scores == {ann: 24, bob: 11}, "the right snippet 20 + 4 bonus; bob's latest, identify('customer')"
+
+        # bob submits once more, a different snippet; collected again, only his is graded again
+        write_snippet(homes[bob] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", GUEST)
+        assert assignments(hub, bob, "submit")["success"]
+        nbgrader("collect", ASSIGNMENT, "--update", f"--Exchange.root={exchange}", cwd=course)
+        grades, printed = grade(course, tmp_path)
+        assert "1 graded now" in printed and "1 unchanged since the last run" in printed, printed[-1500:]
+        assert float(grades[ann]["total"]) + float(grades[ann]["bonus"]) == 24
+        assert float(grades[bob]["total"]) != scores[bob], "bob's newest snippet was graded"
 
         nbgrader("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", cwd=course)
-        pages = {name: fetch_feedback(hub, name, homes[name]) for name in answers}
-    assert_each_has_their_own_feedback(pages, answers)
+        pages = {name: fetch_feedback(hub, name, homes[name]) for name in learners}
+    assert_each_has_their_own_feedback(pages, {ann: RIGHT, bob: GUEST})
