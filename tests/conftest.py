@@ -1,8 +1,15 @@
-"""Shared fixtures: a running simulated site and the warm browser engine."""
+"""Shared fixtures: a running simulated site, the warm browser engine, and the package installed from its
+wheel outside the repository."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +66,44 @@ class Browse:
 @pytest.fixture
 def browse(engine):
     return Browse(engine)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def python_every_user_can_run() -> Path:
+    """The system's Python 3.11+ if it has one (this one may sit in root's home, which no other user can enter:
+    learners on a hub run the package as their own users), else the one running the tests."""
+    system = Path("/usr/bin/python3")
+    if system.exists() and subprocess.run([str(system), "-c", "import sys, venv, ensurepip; "
+                                           "assert sys.version_info >= (3, 11)"], capture_output=True).returncode == 0:
+        return system
+    return Path(sys._base_executable)
+
+
+def runnable_by_everyone(path: Path) -> bool:
+    real = path.resolve()
+    return all(os.stat(p).st_mode & 0o001 for p in [real.parent, *real.parents]) and bool(os.stat(real).st_mode & 0o001)
+
+
+@pytest.fixture(scope="session")
+def installed_package():
+    """The package's wheel, built from the repository and installed into a fresh virtual environment outside
+    it, in a folder every user can enter: its bin/ folder. Tests that add to it say so."""
+    place = Path(tempfile.mkdtemp(prefix="identify-lab-installed-"))
+    place.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    try:
+        built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w",
+                                str(place / "dist")], cwd=place, env=env, capture_output=True, text=True, timeout=600)
+        assert built.returncode == 0, built.stderr[-2000:]
+        wheel = next((place / "dist").glob("autograder-*.whl"))
+        made = subprocess.run([str(python_every_user_can_run()), "-m", "venv", str(place / "env")], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stderr[-2000:]
+        installed = subprocess.run([str(place / "env" / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+                                   cwd=place, env=env, capture_output=True, text=True, timeout=1200)
+        assert installed.returncode == 0, installed.stderr[-2000:]
+        yield place / "env" / "bin"
+    finally:
+        shutil.rmtree(place, ignore_errors=True)

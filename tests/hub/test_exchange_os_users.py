@@ -1,5 +1,6 @@
 """Learners as separate OS users, as on The Littlest JupyterHub: the hub's local-process spawner starts each
-learner's server as their own Unix user, from a Python every user can run; nbgrader's exchange is one
+learner's server as their own Unix user, from the package installed from its wheel in a Python every user can
+run; nbgrader's exchange is one
 world-writable folder (the recipe's `chmod 777`) and each learner is recorded under their own user name, with
 no `student_id` setting. The instructor (root) releases, collects, grades with `autograder grade` and releases
 feedback; each learner fetches their own page, and one learner cannot find the other's submission (nbgrader's
@@ -20,13 +21,12 @@ import pytest
 from autograder.notebook.course import COURSE_ID
 from autograder.notebook_paths import ASSIGNMENT
 
+from ..conftest import runnable_by_everyone
 from .conftest import jupyterhub, listening_addresses
 from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, fetch_feedback, grade, nbgrader,
                        release, start_server, write_snippet)
 
 pytestmark = pytest.mark.slow
-# A Python every user can run (the project's own may sit in root's home, which no one else can enter).
-SYSTEM_PYTHON = Path("/usr/bin/python3")
 GUEST = "%%identify_snippet\nif (window.acme.customer) { _kmq.push(['identify', 'guest']); }"  # still wrong
 LEARNER_CONFIG = """c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {course!r}
@@ -47,17 +47,15 @@ def shared_place() -> Path:
     return place
 
 
-def learners_python(place: Path) -> Path:
-    """A virtual environment every user can run, with the hub's and nbgrader's versions of this project."""
-    env = place / "env"
-    made = subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(env)], capture_output=True, text=True, timeout=120)
-    if made.returncode != 0:
-        pytest.skip(f"the system Python cannot make a virtual environment: {made.stderr[-300:]}")
-    pins = [f"{name}=={version(name)}" for name in ("jupyterhub", "nbgrader", "jupyterlab", "jupyter-server")]
-    installed = subprocess.run([str(env / "bin" / "pip"), "install", "-q", *pins], capture_output=True, text=True,
-                               timeout=600)
+def learners_python(installed_package: Path) -> Path:
+    """The package as installed from its wheel, in a Python every user can run, plus the hub's single-user
+    server (as on The Littlest JupyterHub's user environment)."""
+    if not runnable_by_everyone(installed_package / "python"):
+        pytest.skip("no Python that every user can run (the system has no Python 3.11+, and this one is private)")
+    installed = subprocess.run([str(installed_package / "pip"), "install", "-q", f"jupyterhub=={version('jupyterhub')}"],
+                               capture_output=True, text=True, timeout=600)
     assert installed.returncode == 0, installed.stderr[-2000:]
-    return env / "bin"
+    return installed_package
 
 
 def add_user(name: str, home: Path) -> None:
@@ -72,8 +70,8 @@ def can_as(user: str, *command: str) -> bool:
 
 @pytest.fixture
 def place():
-    if os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser") or not SYSTEM_PYTHON.exists():
-        pytest.skip("learners as OS users need root, useradd, runuser and a system Python")
+    if os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser"):
+        pytest.skip("learners as OS users need root, useradd and runuser")
     place = shared_place()
     users: list[str] = []
     yield place, users
@@ -82,13 +80,13 @@ def place():
     shutil.rmtree(place, ignore_errors=True)
 
 
-def test_learners_as_their_own_os_users_fetch_submit_and_get_their_own_feedback(tmp_path, place):
+def test_learners_as_their_own_os_users_fetch_submit_and_get_their_own_feedback(tmp_path, place, installed_package):
     place, users = place
     course, exchange = tmp_path / "course", place / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)  # the Littlest JupyterHub recipe's exchange folder
     release(course, exchange)
-    bin_dir = learners_python(place)
+    bin_dir = learners_python(installed_package)
 
     tag = secrets.token_hex(2)
     ann, bob = learners = (f"ilann{tag}", f"ilbob{tag}")
