@@ -97,6 +97,12 @@ CORPUS = {
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email.split('@')[0]]); }",
         {"identify-after-login", "identified-by-email", "distinct-people", "shared-computer"},
     ),
+    # Named after log-in, but by the display name first: the visits before go to the name, not the customer.
+    "name-then-email": (
+        "if (window.acme.customer) {\n  _kmq.push(['identify', window.acme.customer.name]);\n"
+        "  _kmq.push(['identify', window.acme.customer.email]);\n}",
+        {"distinct-people", "anonymous-linked", "shared-computer"},
+    ),
     # Any unique ID is right (the lesson); e-mail is the better one.
     "customer-id": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.id]); }",
@@ -162,14 +168,17 @@ CORPUS = {
         "if (window.acme.customer && typed) { _kmq.push(['identify', typed]); }",
         {"canonical-email", "shared-computer"},
     ),
-    # People type: identifying on each keystroke names half-typed e-mails, which customers share.
+    # People type: identifying on each keystroke names half-typed e-mails, which customers share. Naming while
+    # the successful sign-up is typed is judged by its outcome (the visits go to a half-typed value, not
+    # linked): a visitor counts as named too early only on the steps before that sign-up.
     "identifies-on-each-keystroke": (
         "document.addEventListener('input', function (e) {\n"
         "  if (e.target.id === 'email') _kmq.push(['identify', e.target.value]);\n});",
-        {"anonymous-before-login", "distinct-people", "canonical-email", "shared-computer"},
+        {"anonymous-before-login", "distinct-people", "anonymous-linked", "canonical-email", "shared-computer"},
     ),
     # Log-ins fail: the typed e-mail on submit names visitors whose log-in or sign-up was refused. Their visits
     # then count for the account they tried, for good: that is the one mistake, charged to anonymous-before-login.
+    # (Naming the customer after log-in with another value first is a linking mistake: see name-then-email.)
     "identifies-typed-email-on-submit": (
         "document.addEventListener('submit', function () {\n  var field = document.getElementById('email');\n"
         "  if (field) _kmq.push(['identify', field.value]);\n});",
