@@ -71,6 +71,19 @@ def browse(engine):
 REPO = Path(__file__).resolve().parents[1]
 
 
+def outside_repository_env() -> dict:
+    """This process's environment without what would make a child Python see the repository's packages."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+def folder_every_user_can_enter(prefix: str) -> Path:
+    """A new folder in the system's temporary folder that other users can enter (pytest's tmp_path is root's
+    alone)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    return folder
+
+
 def python_every_user_can_run() -> Path:
     """The system's Python 3.11+ if it has one (this one may sit in root's home, which no other user can enter:
     learners on a hub run the package as their own users), else the one running the tests."""
@@ -82,17 +95,17 @@ def python_every_user_can_run() -> Path:
 
 
 def runnable_by_everyone(path: Path) -> bool:
+    """Others may execute ``path`` and enter every folder above it."""
     real = path.resolve()
-    return all(os.stat(p).st_mode & 0o001 for p in [real.parent, *real.parents]) and bool(os.stat(real).st_mode & 0o001)
+    return all(os.stat(p).st_mode & 0o001 for p in [real, *real.parents])
 
 
 @pytest.fixture(scope="session")
 def installed_package():
     """The package's wheel, built from the repository and installed into a fresh virtual environment outside
     it, in a folder every user can enter: its bin/ folder. Tests that add to it say so."""
-    place = Path(tempfile.mkdtemp(prefix="identify-lab-installed-"))
-    place.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    place = folder_every_user_can_enter("identify-lab-installed-")
+    env = outside_repository_env()
     try:
         built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w",
                                 str(place / "dist")], cwd=place, env=env, capture_output=True, text=True, timeout=600)

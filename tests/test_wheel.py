@@ -2,21 +2,20 @@
 course, and the demo and the checks run from a fresh virtual environment."""
 
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from .conftest import REPO, outside_repository_env
+
 SNIPPET = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }\n"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def run(cmd, cwd, timeout_s):
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout_s)
+    return subprocess.run(cmd, cwd=cwd, env=outside_repository_env(), capture_output=True, text=True,
+                          timeout=timeout_s)
 
 
 def test_the_wheel_installs_and_runs_the_demo_and_the_checks_outside_the_repository(tmp_path, installed_package):

@@ -20,6 +20,9 @@ from autograder.errors import UnusableInput
 from autograder.grading.intake import collect
 
 NB = nbformat.writes(nbformat.v4.new_notebook()).encode()
+# Big enough to cut into; fixed cell ids (nbformat's are random), so the same bytes are damaged every run
+LARGE_NB = nbformat.writes(nbformat.v4.new_notebook(cells=[
+    nbformat.v4.new_code_cell(f"x = {i}", id=f"cell-{i}") for i in range(200)])).encode()
 GOOD = "good_101_1_step07.ipynb"  # Canvas: learner 101
 VICTIM = "victim_202_1_step07.ipynb"  # Canvas: learner 202, the entry that gets damaged
 
@@ -119,8 +122,7 @@ def test_a_name_flagged_utf8_that_is_not_is_read_as_cp437_with_a_note(tmp_path):
 
 def test_an_entry_cut_short_inside_the_archive_is_skipped(tmp_path):
     """The last entry loses the end of its data; the central directory is still there."""
-    cells = [nbformat.v4.new_code_cell(f"x = {i}", id=f"cell-{i}") for i in range(200)]  # fixed bytes
-    data = zip_bytes({GOOD: NB, VICTIM: nbformat.writes(nbformat.v4.new_notebook(cells=cells)).encode()})
+    data = zip_bytes({GOOD: NB, VICTIM: LARGE_NB})
     eocd = data.rindex(b"PK\x05\x06")
     start = struct.unpack_from("<I", data, eocd + 16)[0]
     cut = 200
@@ -133,8 +135,7 @@ def test_an_entry_cut_short_inside_the_archive_is_skipped(tmp_path):
 def test_an_entry_whose_compressed_data_turns_to_nonsense_is_skipped(tmp_path):
     """The inflater fails on the bytes themselves rather than on a missing end (a cut that runs into
     the next record can give either, depending on the bytes): the same damage, said the same way."""
-    cells = [nbformat.v4.new_code_cell(f"x = {i}", id=f"cell-{i}") for i in range(200)]
-    data = zip_bytes({GOOD: NB, VICTIM: nbformat.writes(nbformat.v4.new_notebook(cells=cells)).encode()})
+    data = zip_bytes({GOOD: NB, VICTIM: LARGE_NB})
     local_at, central_at = headers(data, VICTIM.encode())
     size = struct.unpack_from("<I", data, central_at + 20)[0]
     body = local_at + 30 + len(VICTIM)

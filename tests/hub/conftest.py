@@ -16,6 +16,8 @@ import httpx
 import psutil
 import pytest
 
+from ..conftest import REPO
+
 
 def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout_s: float, what: str) -> None:
     """Wait until ``url`` answers 200; fail with the end of ``log`` if ``proc`` ends or ``timeout_s`` passes."""
@@ -85,7 +87,6 @@ def jupyter_without_proxy(tmp_path):
         yield server
 
 
-REPO = Path(__file__).resolve().parents[2]
 CHP = REPO / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"  # `make setup` installs it
 PASSWORD = "hub-test-password"
 HUB_CONFIG = """

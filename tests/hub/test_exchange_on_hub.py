@@ -22,8 +22,8 @@ from autograder.notebook.course import COURSE_ID
 from autograder.notebook_paths import ASSIGNMENT
 
 from .conftest import PASSWORD, free_port, jupyterhub, listening_addresses
-from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, feedback_page, fetch_feedback, grade, nbgrader, release,
-                       start_server, tools_env, write_snippet)
+from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, feedback_page, fetch_feedback,
+                       grade, nbgrader, release, start_server, tools_env, write_snippet)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # On this test's hub every learner's server runs as one OS user, so nbgrader is told who submits

@@ -11,7 +11,6 @@ import pwd
 import secrets
 import shutil
 import subprocess
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from autograder.notebook.course import COURSE_ID
 from autograder.notebook_paths import ASSIGNMENT
 
-from ..conftest import runnable_by_everyone
+from ..conftest import folder_every_user_can_enter, runnable_by_everyone
 from .conftest import jupyterhub, listening_addresses
 from .exchange import (RIGHT, WRONG, assert_each_has_their_own_feedback, assignments, fetch_feedback, grade, nbgrader,
                        release, start_server, write_snippet)
@@ -38,13 +37,6 @@ c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = []
 c.Spawner.environment = {{"PATH": "{bin}:/usr/bin:/bin"}}
 """
-
-
-def shared_place() -> Path:
-    """A folder every user can enter (pytest's own tmp_path is root's alone)."""
-    place = Path(tempfile.mkdtemp(prefix="identify-lab-os-users-"))
-    place.chmod(0o755)
-    return place
 
 
 def learners_python(installed_package: Path) -> Path:
@@ -72,7 +64,7 @@ def can_as(user: str, *command: str) -> bool:
 def place():
     if os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser"):
         pytest.skip("learners as OS users need root, useradd and runuser")
-    place = shared_place()
+    place = folder_every_user_can_enter("identify-lab-os-users-")
     users: list[str] = []
     yield place, users
     for user in users:
