@@ -9,7 +9,6 @@ walk stopped, or passes if nothing was wrong.
 from __future__ import annotations
 
 import random
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +17,7 @@ from playwright.async_api import Browser
 
 from ..site import SimulatedSite, person_of
 from .customers import CustomerFactory
-from .visitor import Step, Timeouts, Visitor
-
-ANONYMOUS_ID = re.compile(r"^[A-Za-z0-9+/]{27}=$")
-
-
-def is_anonymous_id(value: str | None) -> bool:
-    return bool(value) and bool(ANONYMOUS_ID.match(value))
-
+from .visitor import Step, Timeouts, Visitor, is_anonymous_id
 
 @dataclass
 class Verdict:

@@ -9,6 +9,7 @@ says what happened and where.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import weakref
 from dataclasses import asdict, dataclass, field
@@ -111,11 +112,14 @@ COOKIE_WATCH_JS = r"""
     }
     return [missing, timersPending()];
   }});
+  // Pressing submit also reports the cookies the page had just before: whether the visitor
+  // was named while they filled the form, before the shop accepted them.
   Object.defineProperty(window, '__HELPERS__Submit', {value: (submit) => {
     const button = query.call(document, submit);
-    if (!button) return [submit];
+    if (!button) return [[submit], null];
+    const before = cookies();
     click.call(button);
-    return [];
+    return [[], before];
   }});
   Object.defineProperty(Document.prototype, 'cookie', {
     configurable: true, enumerable: desc.enumerable,
@@ -136,6 +140,14 @@ COOKIE_WATCH_JS = r"""
 })();
 //# sourceURL=__HELPERS__-watch.js
 """.replace("__HELPERS__", HELPERS)
+
+# The library's generated anonymous IDs (km_ai before anybody is named).
+ANONYMOUS_ID = re.compile(r"^[A-Za-z0-9+/]{27}=$")
+
+
+def is_anonymous_id(value: str | None) -> bool:
+    return bool(value) and bool(ANONYMOUS_ID.match(value))
+
 
 # One browser-level CDP session per browser, opened the first time a step runs long.
 _BROWSER_SESSIONS: "weakref.WeakKeyDictionary[Browser, object]" = weakref.WeakKeyDictionary()
@@ -165,6 +177,9 @@ class Step:
     visitor: str
     view: str | None = None  # the page view's id, to find its event at the tracker
     errors: list[str] = field(default_factory=list)
+    # Form steps: the name km_ai (or km_ni) gave the visitor just before they sent the form, while
+    # they were still typing into it and nobody knew them; None if they were anonymous then.
+    named_before_submit: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -316,8 +331,12 @@ class Visitor:
             raise StepFailed(f"could not fill the form on {path}: {', '.join(missing)} not found on the page")
         if pending:  # e.g. a handler that waits for the typing to stop
             await self.dwell(path, self.timeouts.typing_pause_ms)
-        await self._navigate(lambda: _press_submit(page, path), expect_path)
-        return await self.settle(label, expect_path=expect_path)
+        before: list[str | None] = []
+        await self._navigate(lambda: _press_submit(page, path, before), expect_path)
+        step = await self.settle(label, expect_path=expect_path)
+        if before and isinstance(before[0], str):
+            step.named_before_submit = _named(parse_cookie_header(before[0]))
+        return step
 
     async def sign_up(self, customer: Customer, *, form_open: bool = False, refused: bool = False) -> Step:
         """Sign up as ``customer``; ``refused``: the shop is expected to refuse it (an e-mail that is taken)."""
@@ -490,13 +509,21 @@ async def _close_context(context: BrowserContext) -> None:
         pass
 
 
-async def _press_submit(page: Page, path: str) -> None:
+async def _press_submit(page: Page, path: str, before: list) -> None:
     """Press the form's submit button (the DOM's own click, kept before learner code ran) and
-    wait for the page the form leads to."""
+    wait for the page the form leads to; ``before`` gets the page's cookies from just before."""
     async with page.expect_navigation(wait_until="domcontentloaded"):
-        missing = await page.evaluate(f"(submit) => window.{HELPERS}Submit(submit)", "button[type=submit]")
+        answer = await page.evaluate(f"(submit) => window.{HELPERS}Submit(submit)", "button[type=submit]")
+        missing, cookies = answer if isinstance(answer, list) and len(answer) == 2 else (["the button"], None)
         if missing:
             raise StepFailed(f"could not submit the form on {path}: {', '.join(missing)} not found on the page")
+        before.append(cookies)
+
+
+def _named(cookies: dict[str, str]) -> str | None:
+    """The name the library's cookies give the visitor (km_ni, or a km_ai that is not an anonymous ID)."""
+    km_ai = cookies.get("km_ai")
+    return cookies.get("km_ni") or (km_ai if km_ai and not is_anonymous_id(km_ai) else None)
 
 
 def parse_cookie_header(raw: str) -> dict[str, str]:

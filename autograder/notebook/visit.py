@@ -104,6 +104,10 @@ def findings(visit: VisitResult) -> list[tuple[bool, str]]:
                                "should be named yet (what they do now is counted for that name, for good)."))
         else:
             out.append((True, f"Before sign-up the visitor is anonymous ({first}): nobody is named yet."))
+    typing = steps[SIGNED_UP].get("named_before_submit") if SIGNED_UP < len(steps) else None
+    if typing and before is None:
+        out.append((False, f"While the sign-up form was typed, before it was sent, km_ai was already {typing!r}: "
+                           "the snippet named the visitor from what they typed, before the shop knew them."))
     identity = km_ai(SIGNED_UP)
     if SIGNED_UP < len(steps):
         if identity is None or is_anonymous_id(identity):
@@ -131,7 +135,7 @@ def findings(visit: VisitResult) -> list[tuple[bool, str]]:
                         f"{steps[index]['label'].capitalize()}: km_ai is {value!r}, not {identity!r}."))
     if len(steps) > SIGNED_UP and identity is None:
         out.append((False, "At the tracker, the anonymous visits are linked to no customer: nobody was identified."))
-    elif len(steps) > SIGNED_UP and before is None:  # named early: said above, and charged there, as the checks do
+    elif len(steps) > SIGNED_UP and before is None and not typing:  # named early: said above, as the checks do
         anonymous = km_ai(FIRST_PAGE)
         person = next((ids for ids in visit.people if anonymous in ids), [])
         if identity in person:

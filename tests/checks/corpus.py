@@ -14,6 +14,11 @@ CORE = ["anonymous-before-login", "identify-after-login", "identified-by-email",
         "identity-across-sessions", "distinct-people", "anonymous-linked", "no-cookie-writes", "no-page-errors"]
 BONUS = ["canonical-email", "shared-computer"]
 
+# A learner's own string hash (djb2), as base 36: an ID that shows nothing of the e-mail.
+HASH = ("function hash(text) {\n  var h = 5381;\n"
+        "  for (var i = 0; i < text.length; i++) h = (h * 33 + text.charCodeAt(i)) >>> 0;\n"
+        "  return h.toString(36);\n}\n")
+
 CORPUS = {
     # -- correct, several styles (the shared-computer bonus needs a log-out rule)
     "correct-if-guard": (
@@ -108,6 +113,28 @@ CORPUS = {
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.id]); }",
         {"identified-by-email", "shared-computer"},
     ),
+    # An ID that is nothing of the record can still come from it: a hash of the stored e-mail is unique, stable
+    # and does not change with typing (only not the e-mail); a hash of the typed one does; a random one is not
+    # stable (identify-after-login's concern alone: typing does not decide it).
+    "hash-of-stored-email": (
+        HASH + "if (window.acme.justLoggedOut) _kmq.push(['clearIdentity']);\n"
+        "if (window.acme.customer) _kmq.push(['identify', 'h' + hash(window.acme.customer.email)]);",
+        {"identified-by-email"},
+    ),
+    "hash-of-typed-email": (
+        HASH + "document.addEventListener('submit', function () {\n"
+        "  var field = document.getElementById('email');\n"
+        "  if (field) sessionStorage.setItem('typed', field.value);\n});\n"
+        "if (window.acme.justLoggedOut) _kmq.push(['clearIdentity']);\n"
+        "var c = window.acme.customer;\n"
+        "if (c) _kmq.push(['identify', 'h' + hash(sessionStorage.getItem('typed') || c.email)]);",
+        {"identified-by-email", "canonical-email"},
+    ),
+    "random-id": (
+        "if (window.acme.justLoggedOut) _kmq.push(['clearIdentity']);\n"
+        "if (window.acme.customer) _kmq.push(['identify', 'r' + Math.random().toString(36).slice(2)]);",
+        {"identify-after-login", "identified-by-email"},
+    ),
     "lower-cased-email": (
         "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email.toLowerCase()]); }",
         {"identified-by-email", "shared-computer"},
@@ -168,13 +195,20 @@ CORPUS = {
         "if (window.acme.customer && typed) { _kmq.push(['identify', typed]); }",
         {"canonical-email", "shared-computer"},
     ),
-    # People type: identifying on each keystroke names half-typed e-mails, which customers share. Naming while
-    # the successful sign-up is typed is judged by its outcome (the visits go to a half-typed value, not
-    # linked): a visitor counts as named too early only on the steps before that sign-up.
+    # People type: identifying on each keystroke names half-typed e-mails, which customers share. Named while
+    # the form was typed, before it was sent (the successful sign-up's too), a visitor was named too early: that
+    # is the mistake, charged to anonymous-before-login, not again to anonymous-linked for the visits it took.
     "identifies-on-each-keystroke": (
         "document.addEventListener('input', function (e) {\n"
         "  if (e.target.id === 'email') _kmq.push(['identify', e.target.value]);\n});",
-        {"anonymous-before-login", "distinct-people", "anonymous-linked", "canonical-email", "shared-computer"},
+        {"anonymous-before-login", "distinct-people", "canonical-email", "shared-computer"},
+    ),
+    # Named when the e-mail field changes (typing done, form not sent): still before the shop knows them.
+    "identifies-when-the-email-field-changes": (
+        "document.addEventListener('change', function (e) {\n"
+        "  if (e.target.id === 'email') _kmq.push(['identify', e.target.value]);\n});\n"
+        "if (window.acme.justLoggedOut) _kmq.push(['clearIdentity']);",
+        {"anonymous-before-login", "canonical-email"},
     ),
     # Log-ins fail: the typed e-mail on submit names visitors whose log-in or sign-up was refused. Their visits
     # then count for the account they tried, for good: that is the one mistake, charged to anonymous-before-login.

@@ -45,6 +45,19 @@ def test_findings_charge_a_visitor_named_before_sign_up_once():
     assert not any("At the tracker" in sentence for _, sentence in found)
 
 
+def test_findings_charge_a_visitor_named_while_typing_the_sign_up_once():
+    """Named from the form's keystrokes before the sign-up was sent: said once, as the checks charge it to
+    anonymous-before-login alone, and the visits that half-typed name took are not called unlinked too."""
+    visit = fake_visit([ANON, ANON] + ["ann@example.com"] * 5, [[ANON, "a", "an"], ["ann@example.com"]])
+    visit.timeline[2]["named_before_submit"] = "ann@example.com"
+    found = findings(visit)
+    assert found[0][0] is True  # the pages before the form: anonymous
+    assert found[1] == (False, "While the sign-up form was typed, before it was sent, km_ai was already "
+                               "'ann@example.com': the snippet named the visitor from what they typed, before the "
+                               "shop knew them.")
+    assert not any("At the tracker" in sentence for _, sentence in found)
+
+
 def test_findings_say_where_a_visit_stopped():
     visit = fake_visit([ANON, ANON], [[ANON]])
     visit.problem = "your code did not finish within 3 s on /signup"
