@@ -168,6 +168,7 @@ def check_remotely(snippet: str, seed: int | None, *, url: str | None = None, to
     """The kernel's end: the service's report for ``snippet``, its screenshots written to a local folder. ``url``
     and ``token`` default to what the learner's server was given (the kernel inherits its environment)."""
     from .checks import Report
+    from .checks.runner import new_shots_dir
 
     url = (url or os.environ.get(SERVICE_URL_ENV, "")).rstrip("/")
     token = token if token is not None else os.environ.get(HUB_TOKEN_ENV, "")
@@ -186,10 +187,11 @@ def check_remotely(snippet: str, seed: int | None, *, url: str | None = None, to
         reason = getattr(err, "reason", err)
         raise ServiceUnavailable(f"the checking service at {url} did not answer ({reason}); ask your instructor "
                                  f"whether it runs (or unset {SERVICE_URL_ENV} to check in your own browser)") from None
-    shots = Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
+    shots = None
     for number, check in enumerate(data["checks"]):
         png = check.get("evidence", {}).pop("screenshot_png", None)
         if png:
+            shots = shots or new_shots_dir()
             path = shots / f"{number}-{check['id']}.png"
             path.write_bytes(base64.b64decode(png))
             check["evidence"]["screenshot"] = str(path)

@@ -8,7 +8,10 @@ finishes, whatever the snippet does.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +30,8 @@ from .scenarios import SCENARIOS
 from .visitor import HostTooSlow, StepFailed, Timeouts
 
 DEFAULT_TIMEOUT_S = 20.0
+SHOTS_PREFIX = "identify-lab-shots-"
+SHOTS_KEPT_S = 24 * 3600  # a day: time enough to open the paths a checklist printed
 OnCheck = Callable[[CheckResult], None]  # called on the engine's thread, as each check is decided
 
 
@@ -188,7 +193,7 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
     started = time.perf_counter()
     snippet = judged_code(snippet)  # without its comments: snippets that differ only so get one verdict
     seed = random.randrange(1, 10**6) if seed is None else int(seed)
-    shots_dir = Path(screenshots_dir) if screenshots_dir else Path(tempfile.mkdtemp(prefix="identify-lab-shots-"))
+    shots_dir = Path(screenshots_dir) if screenshots_dir else new_shots_dir()
     shots_dir.mkdir(parents=True, exist_ok=True)
     by_scenario: dict[str, list[CheckSpec]] = {}
     for check in checks:
@@ -215,10 +220,34 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
                                             shots_dir=shots_dir, deadline=deadline, parallel=parallel, done=progress)
     finally:
         engine.runs_in_flight -= 1
+        if not screenshots_dir:
+            _remove_if_empty(shots_dir)  # a run that failed nothing took no screenshot
     contexts = {sc.name: sc for sc, _ in outcomes}
     results = [_merge(check, [contexts[name] for name in check.scenarios]) for check in checks]
     return Report(checks=results, seed=seed, duration_s=time.perf_counter() - started,
                   scenario_times_s={sc.name: elapsed for sc, elapsed in outcomes})
+
+
+def new_shots_dir() -> Path:
+    """A fresh folder in the temporary folder for one run's screenshots. This user's folders of runs over
+    ``SHOTS_KEPT_S`` old are removed first: a kernel or the command line makes one per checklist (the report
+    names the files), and a day of a class makes hundreds."""
+    cutoff = time.time() - SHOTS_KEPT_S
+    for old in Path(tempfile.gettempdir()).glob(SHOTS_PREFIX + "*"):
+        try:
+            info = old.lstat()  # not a link, and our own: another user's folders are theirs
+            if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < cutoff:
+                shutil.rmtree(old)
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove
+    return Path(tempfile.mkdtemp(prefix=SHOTS_PREFIX))
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # it holds screenshots
 
 
 def _merge(check: CheckSpec, owners: list[ScenarioContext]) -> CheckResult:

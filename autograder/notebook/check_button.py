@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import tempfile
 import threading
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
@@ -51,11 +50,12 @@ class CheckButton:
     async def _browser_checks(self, snippet: str) -> "Report":
         from ..check_service import check_remotely, remote_checks_configured
         from ..checks import run_checks_async
+        from ..checks.runner import new_shots_dir
 
         if remote_checks_configured():  # the hub's shared checking service: verdicts at the end, no browser here
             return await asyncio.to_thread(check_remotely, snippet, self.seed)
         if self._shots_dir is None:  # one folder per button: repeated presses overwrite, not pile up
-            self._shots_dir = tempfile.mkdtemp(prefix="identify-lab-shots-")
+            self._shots_dir = str(new_shots_dir())
         return await run_checks_async(snippet, seed=self.seed, screenshots_dir=self._shots_dir,
                                       on_check=self.decide)
 

@@ -3,6 +3,8 @@ from inside a running event loop and under nbclient."""
 
 import asyncio
 import json
+import os
+import tempfile
 import time
 
 import nbformat
@@ -115,3 +117,35 @@ def test_works_under_nbclient(tmp_path):
                    ).execute()
     outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
     assert "sync True" in outputs and "async True" in outputs
+
+
+def _shots_folders(root) -> set:
+    return {p.name for p in root.glob("identify-lab-shots-*")}
+
+
+def test_screenshot_folders_of_a_day_ago_go_and_a_run_that_failed_nothing_leaves_none(tmp_path, monkeypatch):
+    """A kernel or the command line makes a screenshot folder per checklist: those over a day old (this
+    user's own folders, nothing else) are removed at the next run, and a run with no failure keeps no
+    empty folder; a failing run's screenshots stay where its report says."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, recent = tmp_path / "identify-lab-shots-old", tmp_path / "identify-lab-shots-recent"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "journey-identify-after-login.png").write_bytes(b"png")
+    a_file = tmp_path / "identify-lab-shots-a-file"
+    a_file.write_text("not a folder")
+    a_link = tmp_path / "identify-lab-shots-a-link"
+    a_link.symlink_to(recent)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (old, a_file):
+        os.utime(path, (two_days_ago, two_days_ago))
+    os.utime(a_link, (two_days_ago, two_days_ago), follow_symlinks=False)
+
+    run_checks(GOOD, seed=3, only="identity-across-pages")
+    assert _shots_folders(tmp_path) == {"identify-lab-shots-recent", "identify-lab-shots-a-file",
+                                        "identify-lab-shots-a-link"}
+    assert (recent / "journey-identify-after-login.png").exists()
+
+    report = run_checks("", seed=3, only="identity-across-pages")
+    shot = report.result("identity-across-pages").evidence["screenshot"]
+    assert shot and os.path.exists(shot) and os.path.dirname(shot).startswith(str(tmp_path / "identify-lab-shots-"))
