@@ -29,7 +29,8 @@ SNIPPET_CELL = "identify_snippet"
 class Verdict(NamedTuple):
     passed: bool
     message: str
-    judged: bool = True  # False: the re-check could not finish this test (its time was up)
+    judged: bool = True  # False: the re-check could not finish this test
+    timed_out: bool = False  # why not: its time was up (else the grader's own trouble)
 
 
 def _cells(notebook: dict) -> list[tuple[str, dict, str]]:
@@ -83,7 +84,8 @@ def run(solution_sources: list[str], tests: dict[str, str], *, workdir: Path, po
                     break
     except OutOfTime as err:
         reason = f"{err} (its bound: {timeout_s:.1f} s, twice as long as the notebook took and 10 s more, at most its limit)"
-        return {**verdicts, **{gid: Verdict(False, reason, judged=False) for gid in tests if gid not in verdicts}}
+        return {**verdicts, **{gid: Verdict(False, reason, judged=False, timed_out=True) for gid in tests
+                               if gid not in verdicts}}
     except OSError as err:  # the process could not be started at all: the grader's trouble
         return {gid: Verdict(False, f"the re-check could not start: {err}", judged=False) for gid in tests}
     return verdicts
@@ -107,8 +109,10 @@ def not_rechecked_note(cells: list[str], outcome: dict[str, Verdict]) -> str:
     """The reason's words for tests the re-check could not judge."""
     if not cells:
         return ""
-    return (f"could not re-check {', '.join(cells)}: {outcome[cells[0]].message}; not confirmed, so no points "
-            "(not a sign of tampering: regrade to try again)")
+    first = outcome[cells[0]]
+    then = ("not a sign of tampering; a regrade helps only if the machine was busy: code that never ends runs out "
+            "of time again" if first.timed_out else "not a sign of tampering: regrade to try again")
+    return f"could not re-check {', '.join(cells)}: {first.message}; not confirmed, so no points ({then})"
 
 
 def learner_sources(notebook: dict, solution_ids: list[str]) -> list[str]:

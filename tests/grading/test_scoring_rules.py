@@ -111,3 +111,19 @@ def test_nbgraders_failure_is_told_as_the_learners_format_error_or_as_the_grader
     assert ours == "the grader failed on this notebook (OSError: disk full): a grader problem; grade it again " \
                    "with --force"
     assert last_error({"log": "something went wrong\n[ERROR] it failed"}) == "[ERROR] it failed"
+
+
+def test_a_recheck_that_ran_out_of_time_does_not_promise_that_a_regrade_helps():
+    """Out of time, a loop that never ends fails again, so the note says a regrade helps only on a busy
+    machine; a re-check that could not start (the grader's trouble) says to regrade."""
+    from autograder.grading.recheck import not_rechecked_note
+
+    late = not_rechecked_note(["test_double"], {"test_double": Verdict(False, "the re-check ran out of time",
+                                                                       judged=False, timed_out=True)})
+    assert late == ("could not re-check test_double: the re-check ran out of time; not confirmed, so no points "
+                    "(not a sign of tampering; a regrade helps only if the machine was busy: code that never ends "
+                    "runs out of time again)")
+    broken = not_rechecked_note(["test_double"], {"test_double": Verdict(False, "the re-check could not start: "
+                                                                         "no bwrap", judged=False)})
+    assert broken.endswith("(not a sign of tampering: regrade to try again)")
+    assert not_rechecked_note([], {}) == ""
