@@ -75,6 +75,22 @@ def test_a_real_visit(site, snippet, marks):
 
 
 @pytest.mark.browser
+def test_a_real_visit_sees_a_visitor_named_while_typing_the_sign_up(site):
+    """On each keystroke of the e-mail field: the sign-up step records the name given before the form was
+    sent, and the findings say so once, as the checks do, instead of calling the visits unlinked."""
+    keystrokes = ("document.addEventListener('input', function (e) {\n"
+                  "  if (e.target.id === 'email') _kmq.push(['identify', e.target.value]);\n});")
+    visit = scripted_visit(keystrokes, site=site, seed=5)
+    assert visit.timeline[2]["named_before_submit"] == visit.email
+    assert [step.get("named_before_submit") for step in visit.timeline[:2]] == [None, None]  # no forms there
+    found = findings(visit)
+    assert any(not ok and sentence.startswith("While the sign-up form was typed") for ok, sentence in found), found
+    assert not any("At the tracker" in sentence for _, sentence in found), found
+    right = scripted_visit(REFERENCE, site=site, seed=5)
+    assert right.timeline[2]["named_before_submit"] is None
+
+
+@pytest.mark.browser
 def test_a_visit_with_a_throwing_snippet_says_so(site):
     visit = scripted_visit("window.acme.nobody.email.length;", site=site, seed=5)
     assert any("threw an error on /: Cannot read properties of undefined" in sentence for ok, sentence in findings(visit))
