@@ -17,7 +17,7 @@ from playwright.async_api import Browser
 
 from ..site import SimulatedSite, person_of
 from .customers import CustomerFactory
-from .visitor import Step, Timeouts, Visitor, is_anonymous_id
+from .visitor import Step, Timeouts, Visitor
 
 @dataclass
 class Verdict:

@@ -18,8 +18,8 @@ import asyncio
 import re
 
 from .causes import error_cause
-from .scenario import ScenarioContext, is_anonymous_id
-from .visitor import Customer, Step, Visitor
+from .scenario import ScenarioContext
+from .visitor import Customer, Step, Visitor, is_anonymous_id
 
 GUARD_HINT = "Identify only when window.acme.customer is set."
 KEEP_HINT = ("Do not call identify('') or clearIdentity on pages that do not know the customer "

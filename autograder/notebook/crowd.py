@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from ..checks.customers import CustomerFactory
 from ..checks.engine import BrowserEngine
-from ..checks.scenario import is_anonymous_id
-from ..checks.visitor import Timeouts, Visitor
+from ..checks.visitor import Timeouts, Visitor, is_anonymous_id
 
 CONSTANT = "_kmq.push(['identify', 'customer']);"
 DISPLAY_NAME = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.name]); }"

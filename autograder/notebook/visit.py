@@ -19,8 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from ..checks.customers import CustomerFactory
 from ..checks.disguise import HELPERS
 from ..checks.engine import BrowserEngine
-from ..checks.scenario import is_anonymous_id
-from ..checks.visitor import StepFailed, Timeouts, Visitor
+from ..checks.visitor import StepFailed, Timeouts, Visitor, is_anonymous_id
 from ..site import SimulatedSite
 
 # Indexes of the steps in the timeline, as the walk below makes them.

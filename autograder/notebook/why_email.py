@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from ..checks.customers import CustomerFactory
 from ..checks.engine import BrowserEngine
-from ..checks.scenario import is_anonymous_id
-from ..checks.visitor import Timeouts, Visitor
+from ..checks.visitor import Timeouts, Visitor, is_anonymous_id
 from .integration import EVENT, send_events
 
 BY_EMAIL = "if (window.acme.customer) { _kmq.push(['identify', window.acme.customer.email]); }"

@@ -4,7 +4,7 @@ work, not by how long the host took."""
 
 import pytest
 
-from autograder.checks.scenario import is_anonymous_id
+from autograder.checks.visitor import is_anonymous_id
 from autograder.checks.visitor import Customer, HostTooSlow, StepFailed, Timeouts
 
 pytestmark = pytest.mark.browser

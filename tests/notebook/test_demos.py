@@ -69,7 +69,7 @@ def test_km_i_answers_inside_a_pushed_function_and_throws_straight_from_the_snip
 @pytest.mark.browser
 def test_the_shared_browser_pattern_forgets_the_customer_on_the_blog(site):
     from autograder.notebook.visit import BLOG, scripted_visit
-    from autograder.checks.scenario import is_anonymous_id
+    from autograder.checks.visitor import is_anonymous_id
 
     visit = scripted_visit(lesson.LOGGED_OUT_PATTERN, site=site, seed=14)
     assert visit.timeline[BLOG - 1]["km_ai"] == visit.email  # named on the account page

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from autograder.checks.scenario import is_anonymous_id
+from autograder.checks.visitor import is_anonymous_id
 
 pytestmark = pytest.mark.browser
 
