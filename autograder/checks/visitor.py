@@ -331,6 +331,8 @@ class Visitor:
             raise StepFailed(f"could not fill the form on {path}: {', '.join(missing)} not found on the page")
         if pending:  # e.g. a handler that waits for the typing to stop
             await self.dwell(path, self.timeouts.typing_pause_ms)
+        # Filled in, not returned: the cookies are read before the click, and the navigation it starts may be
+        # cut short by another one (learner code), which _navigate lets pass without a result.
         before: list[str | None] = []
         await self._navigate(lambda: _press_submit(page, path, before), expect_path)
         step = await self.settle(label, expect_path=expect_path)
