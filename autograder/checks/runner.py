@@ -80,14 +80,14 @@ async def _walk(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, sn
         sc.host_too_slow = True
         abort, cause = f"not your code: {err}", "grader-error"
     except asyncio.TimeoutError:
-        abort = f"your code kept the browser busy: these checks did not finish within {budget_s:g} s"
+        abort = f"your code kept the browser busy: these checks did not finish within {budget_s:.0f} s"
         cause = "endless-loop"
     except PlaywrightError as err:
         sc.browser_failed = True
         abort, cause = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}", "grader-error"
     if abort is not None:
         shot = None
-        if sc.visitors:
+        if sc.visitors and cause != "endless-loop":  # a page that never yields never paints: no picture to wait for
             shot = await sc.visitors[-1].screenshot(shots_dir / f"{name}-stopped.png")
         for check in sc.open_checks():
             sc.verdicts[check] = Verdict(False, abort, shot, len(sc.timeline) - 1 if sc.timeline else None, cause)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +18,7 @@ from playwright.async_api import Browser, BrowserContext, Error as PlaywrightErr
 
 from ..site import RUN_HEADER, SimulatedSite
 from ..site.hosts import context_proxy
+from . import page_time
 from .disguise import DESKTOP_JS, DESKTOP_SCREEN, HELPERS, desktop_user_agent
 
 # Installed before any page script: records writes of km_* cookies that do not
@@ -149,10 +148,6 @@ def is_anonymous_id(value: str | None) -> bool:
     return bool(value) and bool(ANONYMOUS_ID.match(value))
 
 
-# One browser-level CDP session per browser, opened the first time a step runs long.
-_BROWSER_SESSIONS: "weakref.WeakKeyDictionary[Browser, object]" = weakref.WeakKeyDictionary()
-
-
 class StepFailed(Exception):
     """A step could not be completed because of the page's own code; the message is for the learner,
     the cause (causes.py) for the class report."""
@@ -195,13 +190,15 @@ class Customer:
 @dataclass
 class Timeouts:
     # Learner code is judged by its own cost, not by how busy the machine is: a step that is
-    # still going after ``patience_s`` asks Chromium how much CPU its page processes use
-    # (SystemInfo). One busy running script: the learner's code did not finish. All idle: the
-    # host is slow, and the step waits on, up to ``page_s``, which only a host far too busy to
-    # grade reaches (HostTooSlow: the run is judged again).
+    # still going after ``patience_s`` looks at the browser's page processes (page_time.py). One
+    # that kept running a script for ``busy_span_s``: the learner's code did not finish. None:
+    # the host is slow, and the step waits on, up to ``page_s``, which only a host far too busy
+    # to grade reaches (HostTooSlow: the run is judged again).
     patience_s: float = 3.0
     page_s: float = 20.0
-    busy_share: float = 0.3  # the share of a core a page process must use, over a second, to count as running
+    busy_span_s: float = 2.0
+    runnable_share: float = 0.9  # of the span, running or waiting for a core (where the kernel says)
+    busy_share: float = 0.3  # of a core, used over the span (elsewhere)
     library_s: float = 1.5  # the library starting and the tracker answering its beacons (in the page)
     probe_s: float = 1.0  # one evaluation in the page, beyond its own budget
     # People read pages and take a while to fill forms: virtual time (Playwright's clock), so
@@ -397,51 +394,36 @@ class Visitor:
 
     async def _bounded(self, awaitable, path: str, patience_s: float):
         """Await one of a step's page operations. One that is still going after ``patience_s`` is judged
-        by what the browser's page processes are doing: one of them busy running (the learner's code:
-        the shop's own pages do next to nothing) fails the step; all idle, the machine is slow, and the
-        step waits on, up to ``page_s``. Chromium cannot tell which process serves which page, so an
-        endless loop in another visitor of the same checklist (the same snippet) counts too."""
+        by what the browser's page processes are doing (page_time.py): one of them kept running a
+        script for ``busy_span_s`` (the learner's code: the shop's own pages do next to nothing) fails
+        the step; none did, the machine is slow, and the step waits on, up to ``page_s``. Chromium
+        cannot tell which process serves which page, so an endless loop in another visitor of the
+        same checklist (the same snippet) counts too."""
         task = asyncio.ensure_future(awaitable)
         loop = asyncio.get_running_loop()
         started = loop.time()
+        timeouts = self.timeouts
         try:
             done, _ = await asyncio.wait({task}, timeout=patience_s)
-            last = None if done else await self._renderers_cpu()
+            samples = []
             while not done:
-                done, _ = await asyncio.wait({task}, timeout=1.0)
-                if done:
-                    break
-                now = await self._renderers_cpu()
-                if last is not None and now is not None:
-                    elapsed = max(now[1] - last[1], 1e-3)
-                    busiest = max((cpu - last[0].get(pid, cpu) for pid, cpu in now[0].items()), default=0.0)
-                    if busiest / elapsed >= self.timeouts.busy_share:
+                now = await page_time.sample(self.browser, timeouts.probe_s)
+                if now is not None:
+                    older = [s for s in samples if s.at <= now.at - timeouts.busy_span_s]
+                    if older and page_time.running(older[-1], now, runnable_share=timeouts.runnable_share,
+                                                   busy_share=timeouts.busy_share):
                         raise StepFailed(f"your code did not finish within {patience_s:g} s on {path}: the page was "
                                          "still running it; look for a loop that never ends", "endless-loop")
-                last = now
-                if loop.time() - started >= self.timeouts.page_s:
-                    raise HostTooSlow(f"the page {path} took over {self.timeouts.page_s:g} s although your code was "
+                    samples.append(now)
+                if loop.time() - started >= timeouts.page_s:
+                    raise HostTooSlow(f"the page {path} took over {timeouts.page_s:g} s although your code was "
                                       "not running: the grading machine was too busy")
+                done, _ = await asyncio.wait({task}, timeout=1.0)
             return task.result()
         finally:
             if not task.done():
                 task.cancel()
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())  # nobody awaits it now
-
-    async def _renderers_cpu(self) -> tuple[dict[int, float], float] | None:
-        """CPU seconds of each of the browser's page processes, as Chromium counts them, and when;
-        None when the browser cannot say."""
-        try:
-            session = _BROWSER_SESSIONS.get(self.browser)
-            if session is None:
-                session = _BROWSER_SESSIONS[self.browser] = await asyncio.wait_for(
-                    self.browser.new_browser_cdp_session(), self.timeouts.probe_s)
-            answer = await asyncio.wait_for(session.send("SystemInfo.getProcessInfo"), self.timeouts.probe_s)
-        except (asyncio.TimeoutError, PlaywrightError):
-            _BROWSER_SESSIONS.pop(self.browser, None)
-            return None
-        return ({p["id"]: p["cpuTime"] for p in answer.get("processInfo", []) if p.get("type") == "renderer"},
-                time.monotonic())
 
     async def _probe(self, page: Page, budget_s: float) -> tuple:
         """The in-page probe: (KM.i(), view id, document.cookie, library started, settled, timers pending)."""
