@@ -107,15 +107,15 @@ async def judge_anonymous(sc: ScenarioContext, visitor: Visitor, steps: list[Ste
     check = "anonymous-before-login"
     named_early = False
     for step in steps:
-        if step.km_ni or (step.km_ai is not None and not is_anonymous_id(step.km_ai)):
+        if step.named is not None:
             named_early = True
             if "refused" in step.label:
-                await sc.failed(check, f"After '{step.label}', km_ai was {step.km_ai or step.km_ni!r}: your snippet "
+                await sc.failed(check, f"After '{step.label}', km_ai was {step.named!r}: your snippet "
                                        "named a visitor whose sign-up or log-in failed. They are still unknown, and "
                                        "the alias is irreversible: a typo, or someone else's e-mail, would merge "
                                        f"them into another person. {GUARD_HINT}", visitor, "named-too-early")
             else:
-                await sc.failed(check, f"Before anyone logged in, km_ai was {step.km_ai or step.km_ni!r} on "
+                await sc.failed(check, f"Before anyone logged in, km_ai was {step.named!r} on "
                                        f"{step.url}: your snippet named a visitor nobody knows yet. {GUARD_HINT}",
                                 visitor, "named-too-early")
     anonymous = {step.km_ai for step in steps if step.km_ai}

@@ -176,6 +176,10 @@ class Step:
     # they were still typing into it and nobody knew them; None if they were anonymous then.
     named_before_submit: str | None = None
 
+    @property
+    def named(self) -> str | None:
+        return named_by(self.km_ai, self.km_ni)
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -334,7 +338,8 @@ class Visitor:
         await self._navigate(lambda: _press_submit(page, path, before), expect_path)
         step = await self.settle(label, expect_path=expect_path)
         if before and isinstance(before[0], str):
-            step.named_before_submit = _named(parse_cookie_header(before[0]))
+            cookies = parse_cookie_header(before[0])
+            step.named_before_submit = named_by(cookies.get("km_ai"), cookies.get("km_ni"))
         return step
 
     async def sign_up(self, customer: Customer, *, form_open: bool = False, refused: bool = False) -> Step:
@@ -504,10 +509,10 @@ async def _press_submit(page: Page, path: str, before: list) -> None:
         before.append(cookies)
 
 
-def _named(cookies: dict[str, str]) -> str | None:
-    """The name the library's cookies give the visitor (km_ni, or a km_ai that is not an anonymous ID)."""
-    km_ai = cookies.get("km_ai")
-    return cookies.get("km_ni") or (km_ai if km_ai and not is_anonymous_id(km_ai) else None)
+def named_by(km_ai: str | None, km_ni: str | None) -> str | None:
+    """The name the library's cookies give a visitor: a km_ai that is not an anonymous ID, else km_ni;
+    None while they are anonymous."""
+    return km_ai if km_ai and not is_anonymous_id(km_ai) else km_ni or None
 
 
 def parse_cookie_header(raw: str) -> dict[str, str]:
