@@ -44,8 +44,12 @@ $(AXE): package.json package-lock.json | npm
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
 	else echo "note: no npm: the accessibility tests cannot run (apt-get install -y npm)"; fi
 
+# Most tests wait on a browser, a kernel or a server: two workers keep both cores busy
+# (TEST_WORKERS=0: one process). Each file stays whole on one worker (tests/conftest.py).
+TEST_WORKERS ?= 2
+
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 demo: setup
 	$(PY) -m autograder demo

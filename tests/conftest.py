@@ -120,3 +120,20 @@ def installed_package():
         yield place / "env" / "bin"
     finally:
         shutil.rmtree(place, ignore_errors=True)
+
+
+# make test runs two workers, each file whole on one (pytest-xdist's --dist loadfile), so module fixtures
+# (a batch graded once for all its tests) are built once. The longest files start first, so that no worker
+# is left alone with one of them at the end.
+LONGEST_FIRST = ("hub", "test_wheel.py", "grading/test_adversarial.py", "grading/test_batch.py",
+                 "notebook/test_jupyterlab_e2e.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def long(item) -> bool:
+        if not item.path.is_relative_to(REPO / "tests"):
+            return False
+        path = item.path.relative_to(REPO / "tests")
+        return any(path.as_posix() == name or path.parts[0] == name for name in LONGEST_FIRST)
+
+    items.sort(key=lambda item: not long(item))  # stable: the order within each part stays
