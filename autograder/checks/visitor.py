@@ -140,6 +140,33 @@ COOKIE_WATCH_JS = r"""
 //# sourceURL=__HELPERS__-watch.js
 """.replace("__HELPERS__", HELPERS)
 
+# Runs after Playwright's clock is installed. The clock fires the timers due while a visitor dwells with
+# its time stopped: inside such a timer Date.now() and performance.now() would not move, and a wait
+# written as a loop on them (`while (Date.now() < until)`) would never end, as it does in a person's
+# browser. Inside those timers, time moves with the real clock, and it never goes back.
+TIME_MOVES_IN_TIMERS_JS = r"""
+(() => {
+  const controller = window.__pwClock && window.__pwClock.controller;
+  if (!controller || typeof controller._callFirstTimer !== 'function' || !controller._embedder) return;
+  const real = () => controller._embedder.performanceNow();
+  const callFirstTimer = controller._callFirstTimer, now = controller.now, performanceNow = controller.performanceNow;
+  let since = null;  // when the running timer started, in real time; null outside the clock's timers
+  controller._callFirstTimer = function (beforeTick) {
+    since = real();
+    try { return callFirstTimer.call(this, beforeTick); } finally { since = null; }  // the timer runs before its first await
+  };
+  const moving = (read) => {
+    let last = -Infinity;
+    return function () {
+      const value = read.call(this) + (since === null ? 0 : real() - since);
+      return (last = Math.max(last, value));
+    };
+  };
+  controller.now = moving(now);
+  controller.performanceNow = moving(performanceNow);
+})();
+"""
+
 # The library's generated anonymous IDs (km_ai before anybody is named).
 ANONYMOUS_ID = re.compile(r"^[A-Za-z0-9+/]{27}=$")
 
@@ -246,7 +273,8 @@ class Visitor:
             if self.virtual_time:
                 await context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
                 await context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
-                await context.add_init_script(DESKTOP_JS)  # after the clock: its fakes look native too
+                # after the clock: time moves inside its timers, and its fakes look native too
+                await context.add_init_script(f"{TIME_MOVES_IN_TIMERS_JS};\n{DESKTOP_JS}")
             else:  # the same two scripts in the same order, in one round trip
                 await context.add_init_script(f"{COOKIE_WATCH_JS};\n{DESKTOP_JS}")
             page = await context.new_page()

@@ -3,6 +3,7 @@ says why, and reaches no host but the simulated ones."""
 
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -93,7 +94,7 @@ def test_a_loop_is_named_a_loop_where_it_runs_with_every_core_taken(name, every_
     assert failed and report.duration_s <= TIMEOUT_S + 1
     for check in failed:
         if check.cause == "endless-loop":
-            assert "did not finish within 3 s on /" in check.message, (check.id, check.message)
+            assert re.search(r"did not finish within [0-9.]+ s on /", check.message), (check.id, check.message)
     assert any(check.cause == "endless-loop" for check in failed)
 
 

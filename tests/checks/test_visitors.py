@@ -145,3 +145,25 @@ def test_a_reopened_browser_keeps_what_a_persons_browser_keeps(browse, stores):
     assert km["km_ai"] == first.km_ai
     assert (shop_tab, blog_tab) == (("/login", "/identities-101") if stores else (None, None))  # a new tab's
     assert (shop_stored, blog_stored) == (("/", "/why-email") if stores else (None, None))
+
+
+def test_time_moves_inside_a_timer_fired_while_the_visitor_dwells(browse):
+    """Playwright's clock fires the timers due while a visitor dwells with its time stopped; a wait
+    written as a loop on Date.now() or performance.now() inside such a timer still ends, as it does in
+    a person's browser, and time never goes back."""
+    snippet = ("setTimeout(function () {\n"
+               "  var t = Date.now(), p = performance.now();\n"
+               "  while (Date.now() - t < 40 || performance.now() - p < 40) {}\n"
+               "  var after = Date.now();\n"
+               "  setTimeout(function () { document.cookie = 'waited=' + (after - t) + '-' + (Date.now() >= after)"
+               " + '; path=/'; }, 10);\n"
+               "}, 300);")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/pricing")
+        return await v.page.evaluate("document.cookie")
+
+    cookies = browse.run(walk, snippet=snippet)
+    waited = dict(c.strip().split("=", 1) for c in cookies.split(";") if "=" in c).get("waited", "")
+    assert waited.endswith("-true") and int(waited.split("-")[0]) >= 40, cookies
