@@ -59,6 +59,12 @@ CORPUS = {
         "}, 400);",
         {"shared-computer"},
     ),
+    # A wait written as a loop on the clock, inside a timer: it ends in a person's browser, so it does here.
+    "correct-after-a-busy-wait-in-a-timer": (
+        "setTimeout(function () {\n  var until = Date.now() + 30;\n  while (Date.now() < until) {}\n"
+        "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n}, 400);",
+        {"shared-computer"},
+    ),
     "correct-on-load": (
         "window.addEventListener('load', function () {\n"
         "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n});",
