@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,17 @@ def installed_package():
     finally:
         shutil.rmtree(place, ignore_errors=True)
 
+
+@contextmanager
+def busy_loops(count: int):
+    """``count`` processes that spin forever (another worker of a batch, a neighbour on a shared host)."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield hogs
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 # make test runs two workers, each file whole on one (pytest-xdist's --dist loadfile), so module fixtures
 # (a batch graded once for all its tests) are built once. The longest files start first, so that no worker

@@ -4,14 +4,14 @@ says why, and reaches no host but the simulated ones."""
 import http.server
 import os
 import re
-import subprocess
-import sys
 import threading
 
 import pytest
 
 from autograder.checks import run_checks
 from autograder.checks.catalog import CHECKS
+
+from ..conftest import busy_loops
 
 pytestmark = pytest.mark.browser
 TIMEOUT_S = 20.0
@@ -78,11 +78,8 @@ def test_endless_loop_message_says_where():
 @pytest.fixture
 def every_core_taken():
     """Busy loops on every core, as another worker of a batch or a neighbour on a shared host."""
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
-    yield
-    for hog in hogs:
-        hog.kill()
-        hog.wait()
+    with busy_loops(os.cpu_count() or 2):
+        yield
 
 
 @pytest.mark.parametrize("name", ["endless loop", "endless loop only when logged in", "timer that spins forever"])

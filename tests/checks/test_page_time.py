@@ -1,5 +1,6 @@
 """The rule that tells learner code still running from a slow machine (checks/page_time.py)."""
 
+import os
 import subprocess
 import sys
 import time
@@ -7,6 +8,8 @@ import time
 import pytest
 
 from autograder.checks.page_time import Sample, runnable_s, running
+
+from ..conftest import busy_loops
 
 RULE = {"runnable_share": 0.9, "busy_share": 0.3}
 
@@ -36,18 +39,17 @@ def test_a_process_that_appeared_since_the_first_sample_is_not_judged_on_time_it
 
 @pytest.mark.skipif(runnable_s(1) is None, reason="the kernel does not count run and wait time here")
 def test_the_kernel_counts_a_looping_process_as_runnable_even_with_every_core_taken():
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3)]
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        time.sleep(0.3)
-        pids = [hogs[0].pid, sleeper.pid]
-        first, at = {pid: runnable_s(pid) for pid in pids}, time.monotonic()
-        time.sleep(1.0)
-        span = time.monotonic() - at
-        share = {pid: (runnable_s(pid) - first[pid]) / span for pid in pids}
+        with busy_loops((os.cpu_count() or 2) + 1) as hogs:
+            time.sleep(0.3)
+            pids = [hogs[0].pid, sleeper.pid]
+            first, at = {pid: runnable_s(pid) for pid in pids}, time.monotonic()
+            time.sleep(1.0)
+            span = time.monotonic() - at
+            share = {pid: (runnable_s(pid) - first[pid]) / span for pid in pids}
     finally:
-        for process in (*hogs, sleeper):
-            process.kill()
-            process.wait()
+        sleeper.kill()
+        sleeper.wait()
     assert share[hogs[0].pid] >= 0.9 and share[sleeper.pid] < 0.1, share
     assert runnable_s(sleeper.pid) is None  # gone
