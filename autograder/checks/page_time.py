@@ -69,3 +69,17 @@ def running(before: Sample, now: Sample, *, runnable_share: float, busy_share: f
         elif pid in before.cpu_s and (cpu - before.cpu_s[pid]) / span >= busy_share:
             return True
     return False
+
+
+async def keeps_running(browser: Browser, *, span_s: float, wait_s: float, runnable_share: float,
+                        busy_share: float) -> bool | None:
+    """Whether a page process runs a script through the next ``span_s``, by the rule of ``running``;
+    None when the browser cannot say."""
+    before = await sample(browser, wait_s)
+    if before is None:
+        return None
+    await asyncio.sleep(span_s)
+    now = await sample(browser, wait_s)
+    if now is None:
+        return None
+    return running(before, now, runnable_share=runnable_share, busy_share=busy_share)

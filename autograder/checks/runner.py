@@ -21,6 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from ..snippet import MAX_SNIPPET_BYTES
 from ..errors import UnusableInput
+from . import page_time
 from .catalog import CheckSpec, select
 from .engine import BrowserEngine
 from .report import CheckResult, Report
@@ -80,8 +81,12 @@ async def _walk(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, sn
         sc.host_too_slow = True
         abort, cause = f"not your code: {err}", "grader-error"
     except asyncio.TimeoutError:
-        abort = "your code kept the browser busy until these checks ran out of time: look for a loop that never ends"
-        cause = "endless-loop"
+        abort, cause = await _still_busy(sc, browser, timeouts), "endless-loop"
+        if abort is None:
+            sc.host_too_slow = True
+            abort = "not your code: these checks ran out of time while your code was doing nothing: the " \
+                    "grading machine was too busy"
+            cause = "grader-error"
     except PlaywrightError as err:
         sc.browser_failed = True
         abort, cause = f"the browser gave up: {(str(err).splitlines() or [''])[0][:200]}", "grader-error"
@@ -99,6 +104,24 @@ async def _walk(name: str, checks: list[CheckSpec], *, engine: BrowserEngine, sn
     except (asyncio.TimeoutError, PlaywrightError):
         pass
     return sc
+
+
+async def _still_busy(sc: ScenarioContext, browser, timeouts: Timeouts) -> str | None:
+    """What the learner's code keeps doing over the next ``busy_span_s``, if anything: a page process
+    runs a script (page_time.py), or a page keeps navigating (a redirect loop). A scenario out of its
+    time while the code does neither was slowed by the machine: on a quiet one only code that keeps
+    the browser busy nearly all the time runs a scenario to its bound, and such code is still at it."""
+    navigations = [visitor.navigations for visitor in sc.visitors]
+    running = await page_time.keeps_running(browser, span_s=timeouts.busy_span_s, wait_s=timeouts.probe_s,
+                                            runnable_share=timeouts.runnable_share, busy_share=timeouts.busy_share)
+    # One navigation may be the step's own, cut short by the bound and arriving now.
+    if any(visitor.navigations - before > 1 for visitor, before in zip(sc.visitors, navigations)):
+        return ("your code kept sending the browser to other pages until these checks ran out of time: look for "
+                "a redirect that never ends")
+    if running is not False:  # running, or the browser could not say: the code is blamed, as it always was
+        return ("your code kept the browser busy until these checks ran out of time: look for a loop that "
+                "never ends")
+    return None
 
 
 async def _run_scenarios(by_scenario: dict[str, list[CheckSpec]], *, engine: BrowserEngine, snippet: str, seed: int,
@@ -199,8 +222,9 @@ async def _run_all(snippet: str, checks: list[CheckSpec], engine: BrowserEngine,
     for check in checks:
         for scenario in check.scenarios:
             by_scenario.setdefault(scenario, []).append(check)
-    # Leave time to close contexts and collect evidence inside the overall budget.
-    deadline = started + timeout_s - 2.0
+    # Leave time to see what the code does if a scenario runs out of it (_still_busy), and to close
+    # contexts and collect evidence, inside the overall budget.
+    deadline = started + timeout_s - 2.0 - Timeouts.busy_span_s
     progress = _Progress(checks, on_check)
     engine.runs_in_flight += 1
     try:

@@ -252,6 +252,7 @@ class Visitor:
         self.page: Page | None = None
         self.page_errors: list[dict] = []
         self.cookie_writes: list[dict] = []  # km_* cookies written by code other than the library
+        self.navigations = 0  # of this visitor's pages, whoever started them (a redirect loop: many)
         self._step_errors: list[str] = []
         self._opening_page = False  # reopen: the next new page is the visitor's own
 
@@ -289,7 +290,12 @@ class Visitor:
 
     def _watch(self, page: Page) -> None:
         page.on("pageerror", self._on_page_error)
+        page.on("framenavigated", self._on_navigated)
         page.on("crash", lambda _: self._step_errors.append("the page crashed (out of memory?)"))
+
+    def _on_navigated(self, frame) -> None:
+        if frame.parent_frame is None:
+            self.navigations += 1
 
     def _on_cookie_write(self, cookie: str, page: str, caller: str) -> None:
         if len(self.cookie_writes) < 50 and all(w["cookie"] != cookie for w in self.cookie_writes):

@@ -12,6 +12,9 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.checks import CHECKS, MAX_SCORE, run_checks, run_checks_async
+from autograder.checks.engine import BrowserEngine
+from autograder.checks.runner import _walk
+from autograder.checks.visitor import Timeouts
 from autograder.errors import UnusableInput
 
 pytestmark = pytest.mark.browser
@@ -149,3 +152,37 @@ def test_screenshot_folders_of_a_day_ago_go_and_a_run_that_failed_nothing_leaves
     report = run_checks("", seed=3, only="identity-across-pages")
     shot = report.result("identity-across-pages").evidence["screenshot"]
     assert shot and os.path.exists(shot) and os.path.dirname(shot).startswith(str(tmp_path / "identify-lab-shots-"))
+
+
+def _journey_within(snippet: str, budget_s: float, timeouts: Timeouts, shots_dir):
+    """Walk the journey with ``budget_s`` for all of it, as a run near its end would."""
+    engine = BrowserEngine.shared()
+    checks = [c for c in CHECKS if "journey" in c.scenarios]
+    return engine.run(lambda: _walk("journey", checks, engine=engine, snippet=snippet, seed=5, shots_dir=shots_dir,
+                                    budget_s=budget_s, timeouts=timeouts, virtual_time=True), timeout_s=30)
+
+
+def test_a_run_out_of_time_while_no_page_runs_a_script_is_not_the_learners_doing(tmp_path):
+    """A right snippet whose scenario ran out of time (a machine too busy to walk it in time) is not failed
+    as an endless loop: its checks end as the grader's error, and the run counts as one to judge again."""
+    sc = _journey_within(GOOD, 0.2, Timeouts(), tmp_path)
+    assert sc.host_too_slow
+    assert {v.cause for v in sc.verdicts.values()} == {"grader-error"}
+    assert all("not your code" in v.message and not v.passed for v in sc.verdicts.values())
+
+
+def test_a_run_out_of_time_while_a_page_loops_is_an_endless_loop(tmp_path):
+    """The same bound reached while the snippet's loop runs (patience long enough that no step looks first)."""
+    sc = _journey_within("while (true) {}", 2.0, Timeouts(patience_s=30.0), tmp_path)
+    assert not sc.host_too_slow
+    assert {v.cause for v in sc.verdicts.values()} == {"endless-loop"}
+    assert all("kept the browser busy" in v.message for v in sc.verdicts.values())
+
+
+def test_a_run_out_of_time_while_a_page_keeps_redirecting_is_the_learners_doing(tmp_path):
+    """A redirect loop runs no script for long, yet the pages never stop moving: the snippet's doing."""
+    redirect = "if (location.pathname !== '/pricing') location.href = '/pricing'; else location.href = '/';"
+    sc = _journey_within(redirect, 2.0, Timeouts(patience_s=30.0), tmp_path)
+    assert not sc.host_too_slow
+    assert {v.cause for v in sc.verdicts.values()} == {"endless-loop"}
+    assert all("a redirect that never ends" in v.message for v in sc.verdicts.values())
