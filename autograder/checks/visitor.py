@@ -140,18 +140,36 @@ COOKIE_WATCH_JS = r"""
 //# sourceURL=__HELPERS__-watch.js
 """.replace("__HELPERS__", HELPERS)
 
-# Runs after Playwright's clock is installed. The clock fires the timers due while a visitor dwells with
-# its time stopped: inside such a timer Date.now() and performance.now() would not move, and a wait
-# written as a loop on them (`while (Date.now() < until)`) would never end, as it does in a person's
-# browser. Inside those timers, time moves with the real clock, and it never goes back.
-TIME_MOVES_IN_TIMERS_JS = r"""
+# Runs after Playwright's clock is installed, so that its virtual time behaves as a person's browser does.
+# - The clock fires the timers due while a visitor dwells with its time stopped: inside such a timer
+#   Date.now() and performance.now() would not move, and a wait written as a loop on them
+#   (`while (Date.now() < until)`) would never end, as it does in a person's browser. Inside those timers,
+#   time moves with the real clock, and it never goes back.
+# - A dwell fires every timer due in it, each interval as often as it falls due: an interval that keeps
+#   the page busy half the time would make 5 s of reading cost 2.5 s here, where a person's browser spends
+#   them while the person reads. Once a dwell has taken DWELL_BUSY_MS of real time, the rest of it is
+#   jumped over as a busy browser does (and as the clock's fast_forward does): each timer still due fires
+#   once, and intervals do not catch up.
+DWELL_BUSY_MS = 250
+CLOCK_AS_IN_A_BROWSER_JS = r"""
 (() => {
   const controller = window.__pwClock && window.__pwClock.controller;
-  if (!controller || typeof controller._callFirstTimer !== 'function' || !controller._embedder) return;
+  if (!controller || typeof controller._callFirstTimer !== 'function' || !controller._embedder
+      || typeof controller.runFor !== 'function' || !(controller._timers instanceof Map)) return;
   const real = () => controller._embedder.performanceNow();
-  const callFirstTimer = controller._callFirstTimer, now = controller.now, performanceNow = controller.performanceNow;
+  const callFirstTimer = controller._callFirstTimer, runFor = controller.runFor;
+  const now = controller.now, performanceNow = controller.performanceNow;
   let since = null;  // when the running timer started, in real time; null outside the clock's timers
+  let dwellFrom = null;  // when the running dwell started, in real time, until the rest of it is jumped over
+  controller.runFor = async function (ticks) {
+    dwellFrom = real();
+    try { return await runFor.call(this, ticks); } finally { dwellFrom = null; }
+  };
   controller._callFirstTimer = function (beforeTick) {
+    if (dwellFrom !== null && real() - dwellFrom > __DWELL_BUSY_MS__) {
+      dwellFrom = null;
+      for (const timer of this._timers.values()) if (timer.callAt < beforeTick) timer.callAt = beforeTick;
+    }
     since = real();
     try { return callFirstTimer.call(this, beforeTick); } finally { since = null; }  // the timer runs before its first await
   };
@@ -165,7 +183,7 @@ TIME_MOVES_IN_TIMERS_JS = r"""
   controller.now = moving(now);
   controller.performanceNow = moving(performanceNow);
 })();
-"""
+""".replace("__DWELL_BUSY_MS__", str(DWELL_BUSY_MS))
 
 # The library's generated anonymous IDs (km_ai before anybody is named).
 ANONYMOUS_ID = re.compile(r"^[A-Za-z0-9+/]{27}=$")
@@ -275,7 +293,7 @@ class Visitor:
                 await context.add_init_script(COOKIE_WATCH_JS)  # before the clock: it keeps the real timers
                 await context.clock.install()  # time flows as usual; ``dwell`` runs it ahead
                 # after the clock: time moves inside its timers, and its fakes look native too
-                await context.add_init_script(f"{TIME_MOVES_IN_TIMERS_JS};\n{DESKTOP_JS}")
+                await context.add_init_script(f"{CLOCK_AS_IN_A_BROWSER_JS};\n{DESKTOP_JS}")
             else:  # the same two scripts in the same order, in one round trip
                 await context.add_init_script(f"{COOKIE_WATCH_JS};\n{DESKTOP_JS}")
             page = await context.new_page()

@@ -65,6 +65,12 @@ CORPUS = {
         "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n}, 400);",
         {"shared-computer"},
     ),
+    # Other code on the page keeps it busy half the time: it is slow in a person's browser, not broken.
+    "correct-beside-a-busy-interval": (
+        "setInterval(function () { var until = Date.now() + 5; while (Date.now() < until) {} }, 10);\n"
+        "if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);",
+        {"shared-computer"},
+    ),
     "correct-on-load": (
         "window.addEventListener('load', function () {\n"
         "  if (window.acme.customer) _kmq.push(['identify', window.acme.customer.email]);\n});",

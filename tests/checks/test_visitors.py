@@ -147,6 +147,26 @@ def test_a_reopened_browser_keeps_what_a_persons_browser_keeps(browse, stores):
     assert (shop_stored, blog_stored) == (("/", "/why-email") if stores else (None, None))
 
 
+def test_a_page_kept_busy_by_an_interval_is_read_as_a_busy_browser_reads_it(browse):
+    """An interval that keeps the page busy half the time does not make a dwell cost half of its virtual
+    time (5 s of reading, 2.5 s here): past a bound, the rest of the dwell is jumped over, each timer still
+    due fires once and intervals do not catch up, so a timer due late in the dwell still fires."""
+    snippet = ("var ticks = 0;\n"
+               "setInterval(function () { ticks++; var until = Date.now() + 5; while (Date.now() < until) {} }, 10);\n"
+               "setTimeout(function () { document.cookie = 'late=' + ticks + '; path=/'; }, 4500);")
+
+    async def walk(visitor, run):
+        v = await visitor()
+        await v.visit("shop", "/pricing")
+        return await v.page.evaluate("[document.cookie, ticks]")
+
+    cookies, ticks = browse.run(walk, snippet=snippet)
+    late = dict(c.strip().split("=", 1) for c in cookies.split(";") if "=" in c).get("late")
+    assert late is not None, cookies  # the late timer fired inside the dwell
+    # Every tick takes 5 ms of real time: without the bound, the dwell's 5 s fire 500 of them.
+    assert int(late) < 400 and ticks < 400, (late, ticks)
+
+
 def test_time_moves_inside_a_timer_fired_while_the_visitor_dwells(browse):
     """Playwright's clock fires the timers due while a visitor dwells with its time stopped; a wait
     written as a loop on Date.now() or performance.now() inside such a timer still ends, as it does in
